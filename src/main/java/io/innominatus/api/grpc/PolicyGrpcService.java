@@ -1,0 +1,80 @@
+package io.innominatus.api.grpc;
+
+import io.innominatus.api.mapping.CatalogMapper;
+import io.innominatus.api.mapping.PlanMapper;
+import io.innominatus.api.policy.v1.*;
+import io.innominatus.app.CatalogService;
+import io.innominatus.app.PageRequest;
+import io.innominatus.app.PlanningService;
+import io.innominatus.model.Tier;
+import io.quarkus.grpc.GrpcService;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Uni;
+import java.util.List;
+
+/** {@code innominatus.policy.v1.PolicyService}. */
+@GrpcService
+public class PolicyGrpcService implements PolicyService {
+
+    private final CatalogService catalog;
+    private final PlanningService planning;
+
+    public PolicyGrpcService(CatalogService catalog, PlanningService planning) {
+        this.catalog = catalog;
+        this.planning = planning;
+    }
+
+    @Override
+    public Uni<GetPoliciesResponse> getPolicies(GetPoliciesRequest request) {
+        return Uni.createFrom().item(() -> {
+            var policies = catalog.active().policies();
+            return GetPoliciesResponse.newBuilder()
+                    .setPolicies(CatalogMapper.toProto(policies))
+                    .addAllSources(CatalogMapper.sources(policies))
+                    .build();
+        });
+    }
+
+    @Override
+    @Blocking
+    public Uni<EvaluateDeploymentResponse> evaluateDeployment(EvaluateDeploymentRequest request) {
+        return Uni.createFrom().item(() -> {
+            var plan = planning.planDeployment(request.getScoreYaml(), request.getEnvironment(), List.of()).plan();
+            return EvaluateDeploymentResponse.newBuilder()
+                    .addAllViolations(plan.violations().stream().map(PlanMapper::toProto).toList())
+                    .addAllExcluded(plan.excluded().stream().map(PlanMapper::toProto).toList())
+                    .setRequiresApproval(plan.requiresApproval())
+                    .setAllowed(plan.allowed())
+                    .build();
+        });
+    }
+
+    @Override
+    public Uni<ListStepTypesResponse> listStepTypes(ListStepTypesRequest request) {
+        return Uni.createFrom().item(() -> {
+            var page = catalog.listStepTypes(new PageRequest(request.getPageSize(), request.getPageToken(), "step-types"));
+            return ListStepTypesResponse.newBuilder()
+                    .addAllStepTypes(page.items().stream().map(CatalogMapper::toProto).toList())
+                    .setNextPageToken(page.nextPageToken())
+                    .build();
+        });
+    }
+
+    @Override
+    @Blocking
+    public Uni<ReloadCatalogResponse> reloadCatalog(ReloadCatalogRequest request) {
+        return Uni.createFrom().item(() -> {
+            var result = catalog.reload();
+            var active = result.active();
+            return ReloadCatalogResponse.newBuilder()
+                    .setActivated(result.activated())
+                    .addAllDiagnostics(CatalogMapper.diagnostics(result.diagnostics()))
+                    .setPlatformWorkflowCount(active.platformWorkflows().size())
+                    .setProductWorkflowCount((int) active.workflows().stream().filter(w -> w.tier() == Tier.PRODUCT).count())
+                    .setProductCount(active.products().size())
+                    .setPolicyDocumentCount(active.policyDocuments().size())
+                    .setCatalogDigest(active.digest())
+                    .build();
+        });
+    }
+}

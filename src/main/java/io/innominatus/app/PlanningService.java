@@ -1,0 +1,140 @@
+package io.innominatus.app;
+
+import io.innominatus.model.DeploymentPlan;
+import io.innominatus.model.Diagnostic;
+import io.innominatus.model.DomainException;
+import io.innominatus.model.PlanAssembly;
+import io.innominatus.model.PolicyDecision;
+import io.innominatus.model.ResolvedDeployment;
+import io.innominatus.model.ScoreWorkload;
+import io.innominatus.model.Tier;
+import io.innominatus.model.WorkflowDefinition;
+import io.innominatus.parse.WorkflowParser;
+import io.innominatus.policy.PolicyEvaluator;
+import io.innominatus.resolve.Resolver;
+import io.innominatus.score.ScoreParser;
+import io.innominatus.store.DeploymentHistory;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/** Plans deployments and single workflow runs: Score → resolution → policy → plan. */
+@ApplicationScoped
+public class PlanningService {
+
+    private static final Pattern ENVIRONMENT = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+
+    /** A candidate workflow supplied with a request, placed in the catalog at {@code fileName}. */
+    public record CandidateWorkflow(String fileName, String yaml) {}
+
+    /** A plan, the workload it was made for, and notes about the inputs. */
+    public record PlanOutcome(DeploymentPlan plan, ScoreWorkload workload, List<Diagnostic> diagnostics) {}
+
+    private final CatalogService catalogs;
+    private final DeploymentHistory history;
+
+    public PlanningService(CatalogService catalogs, DeploymentHistory history) {
+        this.catalogs = catalogs;
+        this.history = history;
+    }
+
+    /** Plans a deployment with the catalog, optionally with candidate workflows in place. */
+    public PlanOutcome planDeployment(String scoreYaml, String environment, List<CandidateWorkflow> candidates) {
+        ActiveCatalog active = catalogs.active();
+        checkEnvironment(environment);
+        List<Diagnostic> diagnostics = new ArrayList<>();
+        ScoreWorkload workload = parseScore(scoreYaml, diagnostics);
+        Map<String, WorkflowDefinition> workflows = new LinkedHashMap<>();
+        active.catalog().workflows().forEach(w -> workflows.put(w.id(), w));
+        for (int i = 0; i < candidates.size(); i++) {
+            for (WorkflowDefinition candidate : parseCandidate(candidates.get(i), i, active, diagnostics)) {
+                workflows.values().removeIf(w -> w.sourceFile().equals(candidate.sourceFile()));
+                workflows.put(candidate.id(), candidate);
+            }
+        }
+        String product = workload.product();
+        List<WorkflowDefinition> platform = workflows.values().stream().filter(w -> w.tier() == Tier.PLATFORM).toList();
+        List<WorkflowDefinition> productWorkflows = workflows.values().stream()
+                .filter(w -> w.tier() == Tier.PRODUCT && !product.isEmpty() && w.product().equals(product)).toList();
+        ResolvedDeployment resolved = Resolver.resolveDeployment(new Resolver.DeploymentRequest(workload, environment,
+                platform, productWorkflows, active.admin().admin(), history.hasSucceeded(workload.name(), environment)));
+        return new PlanOutcome(assemble(resolved, active), workload, diagnostics);
+    }
+
+    /** Plans a run of exactly one catalog workflow. */
+    public PlanOutcome planWorkflowRun(String workflowId, String scoreYaml, String environment) {
+        ActiveCatalog active = catalogs.active();
+        if (workflowId == null || workflowId.isBlank()) {
+            throw DomainException.InvalidInput.field("workflow_id", "required, for example platform/security-scan");
+        }
+        checkEnvironment(environment);
+        List<Diagnostic> diagnostics = new ArrayList<>();
+        ScoreWorkload workload = parseScore(scoreYaml, diagnostics);
+        WorkflowDefinition workflow = active.catalog().workflow(workflowId)
+                .or(() -> workload.workflows().stream().filter(w -> w.id().equals(workflowId)).findFirst())
+                .orElseThrow(() -> new DomainException.NotFound("workflow", workflowId));
+        if (workflow.tier() == Tier.PRODUCT && !workflow.product().equals(workload.product())) {
+            throw DomainException.InvalidInput.field("workflow_id", "'" + workflowId + "' belongs to product '"
+                    + workflow.product() + "' but the application's metadata.product is '" + workload.product() + "'");
+        }
+        ResolvedDeployment resolved = Resolver.resolveSingle(workflow, workload, environment, active.admin().admin());
+        return new PlanOutcome(assemble(resolved, active), workload, diagnostics);
+    }
+
+    private DeploymentPlan assemble(ResolvedDeployment resolved, ActiveCatalog active) {
+        PolicyDecision decision = PolicyEvaluator.evaluate(resolved, active.policies(), active.knownStepTypes());
+        return PlanAssembly.assemble(resolved, decision, active.catalog().digest());
+    }
+
+    private ScoreWorkload parseScore(String scoreYaml, List<Diagnostic> diagnostics) {
+        if (scoreYaml == null || scoreYaml.isBlank()) {
+            throw DomainException.InvalidInput.field("score_yaml", "required: the application's Score file");
+        }
+        ScoreParser.Result parsed = ScoreParser.parse(scoreYaml, "score.yaml", catalogs.limits());
+        if (parsed.workload().isEmpty()) {
+            throw DomainException.InvalidInput.document("score_yaml", "the Score file", parsed.diagnostics());
+        }
+        diagnostics.addAll(parsed.diagnostics());
+        return parsed.workload().get();
+    }
+
+    private List<WorkflowDefinition> parseCandidate(CandidateWorkflow candidate, int index, ActiveCatalog active,
+            List<Diagnostic> diagnostics) {
+        String field = "extra_workflows[" + index + "]";
+        if (candidate.yaml() == null || candidate.yaml().isBlank()) {
+            throw DomainException.InvalidInput.field(field + ".yaml", "required: the workflow document");
+        }
+        CatalogService.CandidatePlacement placement = catalogs.placement(candidate.fileName(), field + ".file_name");
+        WorkflowParser.Source source = new WorkflowParser.Source(placement.file(), placement.expectedKind(),
+                placement.productDirectory(), placement.baseDirectory(), active.admin().admin());
+        List<WorkflowDefinition> workflows = new ArrayList<>();
+        List<Diagnostic> unidentified = new ArrayList<>();
+        for (WorkflowParser.ParsedDocument document : WorkflowParser.parse(candidate.yaml(), source, catalogs.limits())) {
+            diagnostics.addAll(document.diagnostics());
+            if (document.workflow().isPresent()) {
+                workflows.add(document.workflow().get());
+            } else if (document.policy().isEmpty()) {
+                unidentified.addAll(document.diagnostics());
+            }
+        }
+        if (workflows.isEmpty()) {
+            throw DomainException.InvalidInput.document(field + ".yaml", "candidate workflow " + placement.file(),
+                    unidentified.isEmpty() ? List.of(Diagnostic.error("NOT_A_WORKFLOW", "the document is not a workflow",
+                            io.innominatus.model.SourceLocation.ofFile(placement.file()), "kind")) : unidentified);
+        }
+        return workflows;
+    }
+
+    static void checkEnvironment(String environment) {
+        if (environment == null || environment.isBlank()) {
+            throw DomainException.InvalidInput.field("environment", "required, for example development or production");
+        }
+        if (!ENVIRONMENT.matcher(environment).matches()) {
+            throw DomainException.InvalidInput.field("environment", "'" + environment + "' must be a lowercase name "
+                    + "(a-z, 0-9, '-', at most 63 characters)");
+        }
+    }
+}

@@ -1,0 +1,256 @@
+package io.innominatus.catalog;
+
+import io.innominatus.model.AdminConfig;
+import io.innominatus.model.Diagnostic;
+import io.innominatus.model.PolicyDocument;
+import io.innominatus.model.PolicyRules;
+import io.innominatus.model.SourceLocation;
+import io.innominatus.model.Tier;
+import io.innominatus.model.WorkflowDefinition;
+import io.innominatus.parse.AdminConfigParser;
+import io.innominatus.parse.PathRules;
+import io.innominatus.parse.WorkflowParser;
+import io.innominatus.parse.YamlLoader;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+/**
+ * Reads {@code admin-config.yaml} and the catalog below its {@code workflowsRoot}:
+ * {@code platform/*.yaml}, {@code products/<product>/*.yaml} and {@code policies/*.yaml}. Every file
+ * is read; problems are collected as diagnostics instead of aborting the load.
+ */
+public final class CatalogLoader {
+
+    /** Files in a product directory that are not workflows (resource provisioners). */
+    static final Set<String> RESERVED_PRODUCT_FILES = Set.of("provisioners.yaml", "provisioners.yml");
+
+    private CatalogLoader() {}
+
+    public static Catalog load(Path adminConfigFile, YamlLoader.Limits limits) {
+        List<Diagnostic> diagnostics = new ArrayList<>();
+        String adminName = adminConfigFile.toString();
+        Digest digest = new Digest();
+        Optional<String> adminText = read(adminConfigFile, adminName, limits, diagnostics);
+        if (adminText.isEmpty()) {
+            return new Catalog(null, List.of(), List.of(), new TreeSet<>(), diagnostics, digest.hex(), Instant.now());
+        }
+        digest.add(adminName, adminText.get());
+        Path adminDirectory = adminConfigFile.toAbsolutePath().normalize().getParent();
+        AdminConfigParser.Result parsedAdmin = AdminConfigParser.parse(adminText.get(), adminName, adminDirectory, limits);
+        diagnostics.addAll(parsedAdmin.diagnostics());
+        if (parsedAdmin.config().isEmpty()) {
+            return new Catalog(null, List.of(), List.of(), new TreeSet<>(), diagnostics, digest.hex(), Instant.now());
+        }
+        AdminConfig admin = parsedAdmin.config().get();
+        Path root = admin.workflowsRoot();
+        if (!Files.isDirectory(root)) {
+            diagnostics.add(Diagnostic.error("CATALOG_ROOT_NOT_FOUND", "workflows root " + root + " is not a directory",
+                    SourceLocation.ofFile(adminName), "workflowPolicies.workflowsRoot"));
+            return new Catalog(admin, List.of(), List.of(), new TreeSet<>(), diagnostics, digest.hex(), Instant.now());
+        }
+        List<WorkflowDefinition> workflows = new ArrayList<>();
+        List<PolicyDocument> policies = new ArrayList<>();
+        TreeSet<String> products = new TreeSet<>();
+
+        for (Path file : yamlFiles(root.resolve("platform"))) {
+            loadFile(root, file, WorkflowParser.PLATFORM_KIND, null, admin, limits, digest, diagnostics, workflows, policies);
+        }
+        for (Path productDirectory : directories(root.resolve("products"))) {
+            String product = productDirectory.getFileName().toString();
+            if (!io.innominatus.parse.StepReader.NAME.matcher(product).matches()) {
+                diagnostics.add(Diagnostic.error("INVALID_NAME", "product directory '" + product + "' must be a "
+                        + "lowercase RFC 1123 label", SourceLocation.ofFile(relative(root, productDirectory)), ""));
+                continue;
+            }
+            products.add(product);
+            for (Path file : yamlFiles(productDirectory)) {
+                if (!RESERVED_PRODUCT_FILES.contains(file.getFileName().toString())) {
+                    loadFile(root, file, WorkflowParser.PRODUCT_KIND, product, admin, limits, digest, diagnostics,
+                            workflows, policies);
+                }
+            }
+        }
+        for (Path file : yamlFiles(root.resolve("policies"))) {
+            loadFile(root, file, WorkflowParser.POLICIES_KIND, null, admin, limits, digest, diagnostics, workflows, policies);
+        }
+        List<WorkflowDefinition> unique = dropDuplicates(workflows, diagnostics);
+        checkPolicyReferences(admin.rules(), policies, unique, diagnostics);
+        return new Catalog(admin, unique, policies, products, diagnostics, digest.hex(), Instant.now());
+    }
+
+    private static void loadFile(Path root, Path file, String kind, String product, AdminConfig admin,
+            YamlLoader.Limits limits, Digest digest, List<Diagnostic> diagnostics, List<WorkflowDefinition> workflows,
+            List<PolicyDocument> policies) {
+        String name = relative(root, file);
+        if (!PathRules.staysInside(root, file)) {
+            diagnostics.add(Diagnostic.error("PATH_ESCAPE", "file is a link to outside the catalog and was ignored",
+                    SourceLocation.ofFile(name), ""));
+            return;
+        }
+        Optional<String> text = read(file, name, limits, diagnostics);
+        if (text.isEmpty()) {
+            return;
+        }
+        digest.add(name, text.get());
+        Path base = file.toAbsolutePath().normalize().getParent();
+        WorkflowParser.Source source = new WorkflowParser.Source(name, kind, product, base, admin.admin());
+        for (WorkflowParser.ParsedDocument document : WorkflowParser.parse(text.get(), source, limits)) {
+            diagnostics.addAll(document.diagnostics());
+            document.workflow().ifPresent(workflows::add);
+            document.policy().ifPresent(policies::add);
+        }
+    }
+
+    private static List<WorkflowDefinition> dropDuplicates(List<WorkflowDefinition> workflows, List<Diagnostic> diagnostics) {
+        Map<String, WorkflowDefinition> seen = new HashMap<>();
+        List<WorkflowDefinition> unique = new ArrayList<>();
+        for (WorkflowDefinition workflow : workflows) {
+            WorkflowDefinition first = seen.putIfAbsent(workflow.id(), workflow);
+            if (first == null) {
+                unique.add(workflow);
+            } else {
+                diagnostics.add(Diagnostic.error("DUPLICATE_WORKFLOW", "workflow '" + workflow.id()
+                        + "' is already defined in " + first.sourceFile() + "; this definition is ignored",
+                        workflow.location(), "metadata.name"));
+            }
+        }
+        return unique;
+    }
+
+    /** Warns about policy entries that name workflows the catalog does not have. */
+    private static void checkPolicyReferences(PolicyRules adminRules, List<PolicyDocument> documents,
+            List<WorkflowDefinition> workflows, List<Diagnostic> diagnostics) {
+        List<PolicyRules> all = new ArrayList<>();
+        all.add(adminRules);
+        documents.forEach(d -> all.add(d.rules()));
+        Set<String> platform = new TreeSet<>();
+        Set<String> product = new TreeSet<>();
+        for (WorkflowDefinition w : workflows) {
+            if (w.tier() == Tier.PLATFORM) {
+                platform.add(w.name());
+            } else if (w.tier() == Tier.PRODUCT) {
+                product.add(w.product() + "/" + w.name());
+            }
+        }
+        for (PolicyRules rules : all) {
+            if (rules.requiredPlatformWorkflows() != null) {
+                for (String required : rules.requiredPlatformWorkflows()) {
+                    if (!platform.contains(required)) {
+                        diagnostics.add(Diagnostic.warning("REQUIRED_WORKFLOW_NOT_FOUND", "required platform workflow '"
+                                + required + "' is not in the catalog; every deployment will be blocked",
+                                SourceLocation.ofFile(rules.source()), "requiredPlatformWorkflows"));
+                    }
+                }
+            }
+            if (rules.allowedProductWorkflows() != null) {
+                for (String allowed : rules.allowedProductWorkflows()) {
+                    if (!allowed.endsWith("/*") && !product.contains(allowed)) {
+                        diagnostics.add(Diagnostic.warning("ALLOWED_WORKFLOW_NOT_FOUND", "allowed product workflow '"
+                                + allowed + "' is not in the catalog", SourceLocation.ofFile(rules.source()),
+                                "allowedProductWorkflows"));
+                    }
+                }
+            }
+        }
+    }
+
+    /** Reads a file as strict UTF-8 within the size limit. */
+    static Optional<String> read(Path file, String name, YamlLoader.Limits limits, List<Diagnostic> diagnostics) {
+        try {
+            if (!Files.isRegularFile(file)) {
+                diagnostics.add(Diagnostic.error("FILE_NOT_FOUND", "file not found: " + file, SourceLocation.ofFile(name), ""));
+                return Optional.empty();
+            }
+            if (Files.size(file) > limits.maxBytes()) {
+                diagnostics.add(Diagnostic.error("DOCUMENT_TOO_LARGE", "file exceeds the limit of " + limits.maxBytes()
+                        + " bytes", SourceLocation.ofFile(name), ""));
+                return Optional.empty();
+            }
+            byte[] bytes = Files.readAllBytes(file);
+            return Optional.of(StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString());
+        } catch (CharacterCodingException e) {
+            diagnostics.add(Diagnostic.error("INVALID_ENCODING", "file is not valid UTF-8", SourceLocation.ofFile(name), ""));
+        } catch (IOException e) {
+            diagnostics.add(Diagnostic.error("FILE_UNREADABLE", "file cannot be read: " + e.getClass().getSimpleName(),
+                    SourceLocation.ofFile(name), ""));
+        }
+        return Optional.empty();
+    }
+
+    private static List<Path> yamlFiles(Path directory) {
+        if (!Files.isDirectory(directory)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.filter(Files::isRegularFile)
+                    .filter(f -> f.getFileName().toString().endsWith(".yaml") || f.getFileName().toString().endsWith(".yml"))
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    private static List<Path> directories(Path directory) {
+        if (!Files.isDirectory(directory)) {
+            return List.of();
+        }
+        try (Stream<Path> entries = Files.list(directory)) {
+            return entries.filter(Files::isDirectory).sorted().toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    static String relative(Path root, Path file) {
+        return root.relativize(file).toString().replace('\\', '/');
+    }
+
+    /** SHA-256 over every file name and content, in load order (which is sorted). */
+    private static final class Digest {
+        private final MessageDigest sha;
+
+        Digest() {
+            try {
+                sha = MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        void add(String name, String content) {
+            sha.update(name.getBytes(StandardCharsets.UTF_8));
+            sha.update((byte) 0);
+            sha.update(content.getBytes(StandardCharsets.UTF_8));
+            sha.update((byte) 0);
+        }
+
+        String hex() {
+            try {
+                return HexFormat.of().formatHex(((MessageDigest) sha.clone()).digest());
+            } catch (CloneNotSupportedException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package io.innominatus.model;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The platform team's configuration ({@code admin-config.yaml}).
+ *
+ * @param file path of the admin config as configured
+ * @param directory directory of the admin config; relative paths in it resolve against it
+ * @param admin the {@code admin:} block, reachable in workflows as {@code ${admin.<key>}}
+ * @param resourceDefinitions the {@code resourceDefinitions:} block (resource type to definition)
+ * @param rules the {@code workflowPolicies} and {@code policies} rules
+ * @param healthChecks named checks that {@code validation} steps may list under {@code config.healthChecks}
+ * @param stepTypes step types registered without code
+ * @param workflowsRoot the catalog directory ({@code workflowPolicies.workflowsRoot}, resolved)
+ * @param integrations other top-level blocks (gitea, argocd, vault, …) kept as plain data
+ */
+public record AdminConfig(
+        String file,
+        Path directory,
+        Map<String, Object> admin,
+        Map<String, Object> resourceDefinitions,
+        PolicyRules rules,
+        Map<String, HealthCheck> healthChecks,
+        Map<String, StepTypeRegistration> stepTypes,
+        Path workflowsRoot,
+        Map<String, Object> integrations) {
+
+    public AdminConfig {
+        admin = Immutables.deepCopy(admin);
+        resourceDefinitions = Immutables.deepCopy(resourceDefinitions);
+        healthChecks = Immutables.orderedCopy(healthChecks);
+        stepTypes = Immutables.orderedCopy(stepTypes);
+        integrations = Immutables.deepCopy(integrations);
+    }
+}

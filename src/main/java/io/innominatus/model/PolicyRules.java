@@ -1,0 +1,34 @@
+package io.innominatus.model;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The policy rules one source sets (admin-config or a {@code WorkflowPolicies} document). A null
+ * field means the source does not set that rule; an empty list is an explicit, empty list.
+ *
+ * @param source file the rules came from
+ * @param allowedProductWorkflows entries {@code <product>/<name>} or {@code <product>/*}
+ * @param vaultAccess {@code read-only} or {@code read-write}
+ * @param kubernetesAccess {@code namespace-scoped} or {@code cluster}
+ */
+public record PolicyRules(
+        String source,
+        List<String> requiredPlatformWorkflows,
+        List<String> allowedProductWorkflows,
+        Boolean platformOverrides,
+        Boolean productOverrides,
+        Duration maxWorkflowDuration,
+        Integer maxConcurrentWorkflows,
+        Integer maxStepsPerWorkflow,
+        List<String> allowedStepTypes,
+        List<String> allowedEnvironments,
+        List<String> requireApproval,
+        List<String> allowedExecutors,
+        String vaultAccess,
+        String kubernetesAccess) {
+
+    public static PolicyRules none(String source) {
+        return new PolicyRules(source, null, null, null, null, null, null, null, null, null, null, null, null, null);
+    }
+}

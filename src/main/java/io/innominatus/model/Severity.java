@@ -1,0 +1,8 @@
+package io.innominatus.model;
+
+/** How serious a diagnostic is. */
+public enum Severity {
+    ERROR,
+    WARNING,
+    NOTE
+}

@@ -1,0 +1,229 @@
+package io.innominatus.parse;
+
+import io.innominatus.model.AdminConfig;
+import io.innominatus.model.Diagnostic;
+import io.innominatus.model.HealthCheck;
+import io.innominatus.model.PolicyRules;
+import io.innominatus.model.SourceLocation;
+import io.innominatus.model.StepTypeRegistration;
+import io.innominatus.model.StepTypes;
+import io.innominatus.parse.YamlNode.Mapping;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Parses {@code admin-config.yaml}. */
+public final class AdminConfigParser {
+
+    static final List<String> CORE_KEYS = List.of("admin", "resourceDefinitions", "policies", "workflowPolicies",
+            "healthChecks", "stepTypes");
+    /** Blocks for integrations that innominatus keeps as plain data. */
+    static final List<String> INTEGRATION_KEYS = List.of("gitea", "argocd", "vault", "keycloak", "minio", "prometheus",
+            "grafana", "kubernetesDashboard", "providers");
+    private static final List<String> POLICIES_KEYS = List.of("enforceBackups", "allowedEnvironments");
+    private static final List<String> HEALTH_KINDS = List.of("http", "tcp", "grpc");
+    private static final List<String> STEP_TYPE_KEYS = List.of("description", "command", "webhook");
+    private static final List<String> WEBHOOK_KEYS = List.of("url", "timeout");
+    public static final String DEFAULT_WORKFLOWS_ROOT = "./workflows";
+
+    /** The parsed config (absent when the file could not be read at all) and every problem found. */
+    public record Result(Optional<AdminConfig> config, List<Diagnostic> diagnostics) {
+        public boolean hasErrors() {
+            return Diagnostic.anyError(diagnostics);
+        }
+    }
+
+    private AdminConfigParser() {}
+
+    /**
+     * @param file the name shown in diagnostics
+     * @param directory the directory the admin config is in; relative paths resolve against it
+     */
+    public static Result parse(String text, String file, Path directory, YamlLoader.Limits limits) {
+        YamlLoader.Result loaded = YamlLoader.load(text, file, limits);
+        DocumentReader r = new DocumentReader(file);
+        r.addAll(loaded.diagnostics());
+        if (loaded.documents().isEmpty()) {
+            if (!r.hasErrors()) {
+                r.error("EMPTY_DOCUMENT", "the admin config is empty", SourceLocation.ofFile(file), "");
+            }
+            return new Result(Optional.empty(), r.diagnostics());
+        }
+        if (loaded.documents().size() > 1) {
+            r.error("MULTIPLE_DOCUMENTS", "the admin config must be a single YAML document",
+                    loaded.documents().get(1).location(), "");
+        }
+        Optional<Mapping> root = r.mapping(loaded.documents().get(0), "");
+        if (root.isEmpty()) {
+            return new Result(Optional.empty(), r.diagnostics());
+        }
+        Mapping doc = root.get();
+        List<String> known = new java.util.ArrayList<>(CORE_KEYS);
+        known.addAll(INTEGRATION_KEYS);
+        for (YamlNode.Entry entry : doc.entries()) {
+            String key = entry.key().value();
+            if (!known.contains(key)) {
+                r.warning("UNKNOWN_KEY", "unknown top-level key '" + key + "' is ignored" + Suggestions.hint(key, known),
+                        entry.key().location(), key);
+            }
+        }
+        Map<String, Object> admin = doc.get("admin").flatMap(n -> r.mapping(n, "admin"))
+                .map(DocumentReader::plainMap).orElse(Map.of());
+        Map<String, Object> resourceDefinitions = doc.get("resourceDefinitions")
+                .flatMap(n -> r.mapping(n, "resourceDefinitions")).map(DocumentReader::plainMap).orElse(Map.of());
+
+        List<String> allowedEnvironments = null;
+        Optional<Mapping> policies = r.field(doc, "policies", "", false).flatMap(n -> r.mapping(n, "policies"));
+        if (policies.isPresent()) {
+            for (YamlNode.Entry entry : policies.get().entries()) {
+                if (!POLICIES_KEYS.contains(entry.key().value())) {
+                    r.warning("UNKNOWN_KEY", "unknown key '" + entry.key().value() + "' in policies is ignored"
+                            + Suggestions.hint(entry.key().value(), POLICIES_KEYS), entry.key().location(),
+                            "policies." + entry.key().value());
+                }
+            }
+            r.bool(policies.get(), "enforceBackups", "policies", false);
+            allowedEnvironments = r.stringList(policies.get(), "allowedEnvironments", "policies", false).orElse(null);
+        }
+
+        Path workflowsRoot = directory.resolve(DEFAULT_WORKFLOWS_ROOT).normalize();
+        PolicyRules rules;
+        Optional<Mapping> workflowPolicies = r.field(doc, "workflowPolicies", "", false)
+                .flatMap(n -> r.mapping(n, "workflowPolicies"));
+        if (workflowPolicies.isPresent()) {
+            rules = PolicyRulesReader.read(r, workflowPolicies.get(), "workflowPolicies", file, List.of("workflowsRoot"),
+                    allowedEnvironments);
+            Optional<String> root0 = r.string(workflowPolicies.get(), "workflowsRoot", "workflowPolicies", false);
+            if (root0.isPresent()) {
+                workflowsRoot = directory.resolve(root0.get()).normalize();
+            }
+        } else {
+            rules = new PolicyRules(file, null, null, null, null, null, null, null, null, allowedEnvironments, null,
+                    null, null, null);
+        }
+        Map<String, HealthCheck> healthChecks = r.field(doc, "healthChecks", "", false)
+                .flatMap(n -> r.mapping(n, "healthChecks")).map(m -> readHealthChecks(r, m)).orElse(Map.of());
+        Map<String, StepTypeRegistration> stepTypes = r.field(doc, "stepTypes", "", false)
+                .flatMap(n -> r.mapping(n, "stepTypes")).map(m -> readStepTypes(r, m)).orElse(Map.of());
+        Map<String, Object> integrations = new LinkedHashMap<>();
+        for (String key : INTEGRATION_KEYS) {
+            doc.get(key).ifPresent(n -> integrations.put(key, DocumentReader.plain(n)));
+        }
+        AdminConfig config = new AdminConfig(file, directory, admin, resourceDefinitions, rules, healthChecks, stepTypes,
+                workflowsRoot, integrations);
+        return new Result(Optional.of(config), r.diagnostics());
+    }
+
+    /** Reads a health check definition: exactly one of {@code http}, {@code tcp} and {@code grpc}. */
+    public static Optional<HealthCheck> readHealthCheck(DocumentReader r, String name, Mapping m, String path,
+            List<String> extraKeys) {
+        List<String> allowed = new java.util.ArrayList<>(HEALTH_KINDS);
+        allowed.addAll(extraKeys);
+        r.checkKeys(m, path, allowed);
+        List<String> present = HEALTH_KINDS.stream().filter(k -> m.get(k).isPresent()).toList();
+        if (present.size() != 1) {
+            r.error("INVALID_VALUE", "a health check needs exactly one of http, tcp and grpc", m.location(), path);
+            return Optional.empty();
+        }
+        String kind = present.get(0);
+        String kindPath = DocumentReader.child(path, kind);
+        Optional<Mapping> spec = r.mapping(m.get(kind).orElseThrow(), kindPath);
+        if (spec.isEmpty()) {
+            return Optional.empty();
+        }
+        Mapping s = spec.get();
+        switch (kind) {
+            case "http" -> {
+                r.checkKeys(s, kindPath, List.of("url", "expectStatus"));
+                Optional<String> url = r.string(s, "url", kindPath, true);
+                int status = r.integer(s, "expectStatus", kindPath, false).map(Long::intValue).orElse(200);
+                return url.map(u -> new HealthCheck.Http(name, u, status));
+            }
+            case "tcp" -> {
+                r.checkKeys(s, kindPath, List.of("host", "port"));
+                Optional<String> host = r.string(s, "host", kindPath, true);
+                Optional<Long> port = r.integer(s, "port", kindPath, true);
+                if (port.isPresent() && (port.get() < 1 || port.get() > 65535)) {
+                    r.error("INVALID_VALUE", "port must be between 1 and 65535", s.location(), kindPath + ".port");
+                    return Optional.empty();
+                }
+                return host.flatMap(h -> port.map(p -> new HealthCheck.Tcp(name, h, p.intValue())));
+            }
+            default -> {
+                r.checkKeys(s, kindPath, List.of("target", "service"));
+                Optional<String> target = r.string(s, "target", kindPath, true);
+                String service = r.string(s, "service", kindPath, false).orElse("");
+                return target.map(t -> new HealthCheck.Grpc(name, t, service));
+            }
+        }
+    }
+
+    private static Map<String, HealthCheck> readHealthChecks(DocumentReader r, Mapping m) {
+        Map<String, HealthCheck> checks = new LinkedHashMap<>();
+        for (YamlNode.Entry entry : m.entries()) {
+            String path = DocumentReader.child("healthChecks", entry.key().value());
+            r.mapping(entry.value(), path)
+                    .flatMap(spec -> readHealthCheck(r, entry.key().value(), spec, path, List.of()))
+                    .ifPresent(check -> checks.put(entry.key().value(), check));
+        }
+        return checks;
+    }
+
+    private static Map<String, StepTypeRegistration> readStepTypes(DocumentReader r, Mapping m) {
+        Map<String, StepTypeRegistration> types = new LinkedHashMap<>();
+        for (YamlNode.Entry entry : m.entries()) {
+            String type = entry.key().value();
+            String path = DocumentReader.child("stepTypes", type);
+            if (!StepReader.NAME.matcher(type).matches()) {
+                r.error("INVALID_NAME", "step type '" + type + "' must be a lowercase name (a-z, 0-9, '-')",
+                        entry.key().location(), path);
+                continue;
+            }
+            if (StepTypes.isBuiltIn(type)) {
+                r.error("INVALID_NAME", "step type '" + type + "' is built in and cannot be registered again",
+                        entry.key().location(), path);
+                continue;
+            }
+            Optional<Mapping> spec = r.mapping(entry.value(), path);
+            if (spec.isEmpty()) {
+                continue;
+            }
+            Mapping s = spec.get();
+            r.checkKeys(s, path, STEP_TYPE_KEYS);
+            String description = r.string(s, "description", path, false).orElse("");
+            boolean hasCommand = s.get("command").isPresent();
+            boolean hasWebhook = s.get("webhook").isPresent();
+            if (hasCommand == hasWebhook) {
+                r.error("INVALID_VALUE", "a step type needs exactly one of command and webhook", s.location(), path);
+                continue;
+            }
+            if (hasCommand) {
+                r.stringList(s, "command", path, true).filter(c -> {
+                    if (c.isEmpty()) {
+                        r.error("INVALID_VALUE", "command needs at least the program", s.location(), path + ".command");
+                    }
+                    return !c.isEmpty();
+                }).ifPresent(c -> types.put(type, new StepTypeRegistration(type, description, c, null, null)));
+            } else {
+                String webhookPath = path + ".webhook";
+                r.mapping(s.get("webhook").orElseThrow(), webhookPath).ifPresent(w -> {
+                    r.checkKeys(w, webhookPath, WEBHOOK_KEYS);
+                    Optional<String> url = r.string(w, "url", webhookPath, true);
+                    Duration timeout = r.duration(w, "timeout", webhookPath, false).orElse(Duration.ofSeconds(30));
+                    url.ifPresent(u -> {
+                        if (!u.startsWith("http://") && !u.startsWith("https://")) {
+                            r.error("INVALID_VALUE", "webhook url must be http:// or https://",
+                                    w.get("url").orElseThrow().location(), webhookPath + ".url");
+                        } else {
+                            types.put(type, new StepTypeRegistration(type, description, List.of(), u, timeout));
+                        }
+                    });
+                });
+            }
+        }
+        return types;
+    }
+}

@@ -1,0 +1,253 @@
+package io.innominatus.parse;
+
+import io.innominatus.model.Diagnostic;
+import io.innominatus.model.SourceLocation;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.representer.Representer;
+
+/**
+ * Composes YAML text into {@link YamlNode} trees. Only SnakeYAML's composer runs, configured like
+ * {@link SafeConstructor} with alias, nesting and size limits; no Java object is ever constructed
+ * from a tag, and any tag outside YAML's core schema is rejected.
+ */
+public final class YamlLoader {
+
+    private static final String CORE_TAG_PREFIX = "tag:yaml.org,2002:";
+    private static final Set<String> CORE_TAGS = Set.of("str", "int", "float", "bool", "null", "map", "seq", "timestamp");
+
+    /**
+     * Limits applied while loading.
+     *
+     * @param maxBytes largest document accepted, in UTF-8 bytes
+     * @param maxAliases aliases allowed to refer to collections (stops "billion laughs")
+     * @param maxDepth deepest nesting of collections
+     * @param maxNodes nodes allowed after alias expansion
+     */
+    public record Limits(int maxBytes, int maxAliases, int maxDepth, int maxNodes) {
+        public static final Limits DEFAULT = new Limits(1024 * 1024, 20, 64, 100_000);
+    }
+
+    /**
+     * The documents of a stream and every problem found. Documents are empty when the text could not
+     * be composed at all; after tag or duplicate-key errors they hold what could be read.
+     */
+    public record Result(List<YamlNode> documents, List<Diagnostic> diagnostics) {
+        public Result {
+            documents = List.copyOf(documents);
+            diagnostics = List.copyOf(diagnostics);
+        }
+
+        public boolean hasErrors() {
+            return Diagnostic.anyError(diagnostics);
+        }
+    }
+
+    private YamlLoader() {}
+
+    public static Result load(String text, String file) {
+        return load(text, file, Limits.DEFAULT);
+    }
+
+    public static Result load(String text, String file, Limits limits) {
+        if (text.length() > limits.maxBytes() || text.getBytes(StandardCharsets.UTF_8).length > limits.maxBytes()) {
+            return failure(Diagnostic.error("DOCUMENT_TOO_LARGE",
+                    "document exceeds the limit of " + limits.maxBytes() + " bytes", SourceLocation.ofFile(file), ""));
+        }
+        LoaderOptions options = new LoaderOptions();
+        options.setMaxAliasesForCollections(limits.maxAliases());
+        options.setNestingDepthLimit(limits.maxDepth());
+        options.setCodePointLimit(limits.maxBytes());
+        options.setAllowDuplicateKeys(false);
+        options.setAllowRecursiveKeys(false);
+        options.setProcessComments(false);
+        DumperOptions dumperOptions = new DumperOptions();
+        Yaml yaml = new Yaml(new SafeConstructor(options), new Representer(dumperOptions), dumperOptions, options);
+        List<Node> composed = new ArrayList<>();
+        try {
+            for (Node node : yaml.composeAll(new StringReader(text))) {
+                if (node != null) {
+                    composed.add(node);
+                }
+            }
+        } catch (MarkedYAMLException e) {
+            Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+            String problem = e.getProblem() == null ? "malformed YAML" : e.getProblem();
+            String context = e.getContext() == null ? "" : " (" + e.getContext() + ")";
+            return failure(Diagnostic.error("YAML_SYNTAX", problem + context, location(file, mark), ""));
+        } catch (YAMLException e) {
+            return failure(Diagnostic.error(limitCode(e.getMessage()), limitMessage(e.getMessage(), limits),
+                    SourceLocation.ofFile(file), ""));
+        } catch (RuntimeException | StackOverflowError e) {
+            return failure(Diagnostic.error("YAML_SYNTAX", "malformed YAML", SourceLocation.ofFile(file), ""));
+        }
+        Converter converter = new Converter(file, limits);
+        List<YamlNode> documents = new ArrayList<>();
+        for (Node node : composed) {
+            documents.add(converter.convert(node, "", 0));
+        }
+        // Documents are returned even with errors so that readers can report further problems too.
+        return new Result(documents, converter.diagnostics);
+    }
+
+    private static Result failure(Diagnostic diagnostic) {
+        return new Result(List.of(), List.of(diagnostic));
+    }
+
+    private static String limitCode(String message) {
+        String m = message == null ? "" : message;
+        if (m.contains("aliases")) {
+            return "ALIAS_LIMIT";
+        }
+        if (m.contains("Nesting Depth")) {
+            return "NESTING_TOO_DEEP";
+        }
+        if (m.contains("code points")) {
+            return "DOCUMENT_TOO_LARGE";
+        }
+        return "YAML_SYNTAX";
+    }
+
+    private static String limitMessage(String message, Limits limits) {
+        return switch (limitCode(message)) {
+            case "ALIAS_LIMIT" -> "too many aliases to collections (limit " + limits.maxAliases() + ")";
+            case "NESTING_TOO_DEEP" -> "nesting deeper than " + limits.maxDepth() + " levels";
+            case "DOCUMENT_TOO_LARGE" -> "document exceeds the limit of " + limits.maxBytes() + " bytes";
+            default -> "malformed YAML";
+        };
+    }
+
+    static SourceLocation location(String file, Mark mark) {
+        if (mark == null) {
+            return SourceLocation.ofFile(file);
+        }
+        return new SourceLocation(file, mark.getLine() + 1, mark.getColumn() + 1);
+    }
+
+    /** Walks composed nodes, checking tags, keys and the expanded size. */
+    private static final class Converter {
+        private final String file;
+        private final Limits limits;
+        private final List<Diagnostic> diagnostics = new ArrayList<>();
+        private final Map<Node, Boolean> onPath = new IdentityHashMap<>();
+        private int nodes;
+        private boolean budgetReported;
+
+        Converter(String file, Limits limits) {
+            this.file = file;
+            this.limits = limits;
+        }
+
+        YamlNode convert(Node node, String path, int depth) {
+            SourceLocation location = location(file, node.getStartMark());
+            if (++nodes > limits.maxNodes()) {
+                if (!budgetReported) {
+                    budgetReported = true;
+                    diagnostics.add(Diagnostic.error("ALIAS_LIMIT", "document expands to more than "
+                            + limits.maxNodes() + " nodes", location, path));
+                }
+                return new YamlNode.Scalar("", YamlNode.ScalarKind.NULL, location);
+            }
+            if (depth > limits.maxDepth()) {
+                diagnostics.add(Diagnostic.error("NESTING_TOO_DEEP",
+                        "nesting deeper than " + limits.maxDepth() + " levels", location, path));
+                return new YamlNode.Scalar("", YamlNode.ScalarKind.NULL, location);
+            }
+            checkTag(node, location, path);
+            if (onPath.put(node, Boolean.TRUE) != null) {
+                diagnostics.add(Diagnostic.error("RECURSIVE_ALIAS", "an alias refers to a node containing it",
+                        location, path));
+                return new YamlNode.Scalar("", YamlNode.ScalarKind.NULL, location);
+            }
+            try {
+                if (node instanceof ScalarNode scalar) {
+                    return new YamlNode.Scalar(scalar.getValue(), kindOf(scalar), location);
+                }
+                if (node instanceof SequenceNode sequence) {
+                    List<YamlNode> items = new ArrayList<>();
+                    List<Node> values = sequence.getValue();
+                    for (int i = 0; i < values.size(); i++) {
+                        items.add(convert(values.get(i), path + "[" + i + "]", depth + 1));
+                    }
+                    return new YamlNode.Sequence(items, location);
+                }
+                MappingNode mapping = (MappingNode) node;
+                List<YamlNode.Entry> entries = new ArrayList<>();
+                Map<String, SourceLocation> seen = new HashMap<>();
+                for (NodeTuple tuple : mapping.getValue()) {
+                    Node keyNode = tuple.getKeyNode();
+                    SourceLocation keyLocation = location(file, keyNode.getStartMark());
+                    if (keyNode.getTag().equals(Tag.MERGE)) {
+                        diagnostics.add(Diagnostic.error("UNSUPPORTED_MERGE_KEY",
+                                "merge keys (<<) are not supported; repeat the keys instead", keyLocation, path));
+                        continue;
+                    }
+                    if (!(keyNode instanceof ScalarNode keyScalar)) {
+                        diagnostics.add(Diagnostic.error("INVALID_KEY", "mapping keys must be scalars",
+                                keyLocation, path));
+                        continue;
+                    }
+                    checkTag(keyNode, keyLocation, path);
+                    String key = keyScalar.getValue();
+                    String childPath = path.isEmpty() ? key : path + "." + key;
+                    SourceLocation first = seen.putIfAbsent(key, keyLocation);
+                    if (first != null) {
+                        diagnostics.add(Diagnostic.error("DUPLICATE_KEY", "duplicate key '" + key
+                                + "' (first defined at line " + first.line() + ")", keyLocation, childPath));
+                        continue;
+                    }
+                    YamlNode.Scalar keyValue = new YamlNode.Scalar(key, kindOf(keyScalar), keyLocation);
+                    entries.add(new YamlNode.Entry(keyValue, convert(tuple.getValueNode(), childPath, depth + 1)));
+                }
+                return new YamlNode.Mapping(entries, location);
+            } finally {
+                onPath.remove(node);
+            }
+        }
+
+        private void checkTag(Node node, SourceLocation location, String path) {
+            String tag = node.getTag().getValue();
+            boolean core = tag.startsWith(CORE_TAG_PREFIX) && CORE_TAGS.contains(tag.substring(CORE_TAG_PREFIX.length()));
+            if (!core) {
+                diagnostics.add(Diagnostic.error("UNSAFE_TAG", "tag '" + tag + "' is not allowed; only plain YAML"
+                        + " values (strings, numbers, booleans, null, mappings, sequences) are accepted", location, path));
+            }
+        }
+
+        private static YamlNode.ScalarKind kindOf(ScalarNode node) {
+            Tag tag = node.getTag();
+            if (tag.equals(Tag.NULL)) {
+                return YamlNode.ScalarKind.NULL;
+            }
+            if (tag.equals(Tag.BOOL)) {
+                return YamlNode.ScalarKind.BOOL;
+            }
+            if (tag.equals(Tag.INT)) {
+                return YamlNode.ScalarKind.INT;
+            }
+            if (tag.equals(Tag.FLOAT)) {
+                return YamlNode.ScalarKind.FLOAT;
+            }
+            return YamlNode.ScalarKind.STRING;
+        }
+    }
+}

@@ -1,0 +1,9 @@
+/**
+ * Strict YAML reading: documents are composed by SnakeYAML (SafeConstructor settings, alias, depth
+ * and size limits, no arbitrary tags) into a positioned node tree, then read into {@code model}
+ * records with every problem reported at once as a {@link io.innominatus.model.Diagnostic} with file,
+ * line, column and field path.
+ *
+ * <p>Depends on {@code model} and SnakeYAML only.
+ */
+package io.innominatus.parse;

@@ -1,0 +1,149 @@
+package io.innominatus.resolve;
+
+import io.innominatus.model.DeploymentPlan;
+import io.innominatus.model.Diagnostic;
+import io.innominatus.model.PlanContext;
+import io.innominatus.model.PlannedStep;
+import io.innominatus.model.PlannedWorkflow;
+import io.innominatus.model.ReferenceSite;
+import io.innominatus.model.ResolvedDeployment;
+import io.innominatus.model.ResolvedWorkflow;
+import io.innominatus.model.ScoreWorkload;
+import io.innominatus.model.StepDefinition;
+import io.innominatus.model.Tier;
+import io.innominatus.model.Trigger;
+import io.innominatus.model.VariableRef;
+import io.innominatus.model.WorkflowDefinition;
+import io.innominatus.parse.StepGraph;
+import io.innominatus.parse.StepReader;
+import io.innominatus.parse.Suggestions;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/** Resolves what a deployment (or a single workflow run) executes, before policy. */
+public final class Resolver {
+
+    /**
+     * What a deployment is resolved against.
+     *
+     * @param platformWorkflows every platform workflow of the catalog
+     * @param productWorkflows the workflows of the application's product directory (empty when the
+     *     application has no product or the product has no directory)
+     * @param admin admin-config's {@code admin:} block
+     * @param deployedBefore whether the application already had a successful deployment to the environment
+     */
+    public record DeploymentRequest(
+            ScoreWorkload workload,
+            String environment,
+            List<WorkflowDefinition> platformWorkflows,
+            List<WorkflowDefinition> productWorkflows,
+            Map<String, Object> admin,
+            boolean deployedBefore) {}
+
+    private static final Comparator<ResolvedWorkflow> EXECUTION_ORDER = Comparator
+            .comparing((ResolvedWorkflow w) -> w.planned().phase())
+            .thenComparing(w -> w.planned().tier())
+            .thenComparing(w -> w.planned().name());
+
+    private Resolver() {}
+
+    public static ResolvedDeployment resolveDeployment(DeploymentRequest request) {
+        ScoreWorkload workload = request.workload();
+        String product = workload.product();
+        List<ResolvedWorkflow> resolved = new ArrayList<>();
+        Stream.of(request.platformWorkflows().stream(),
+                        product.isEmpty() ? Stream.<WorkflowDefinition>empty()
+                                : request.productWorkflows().stream().filter(w -> w.product().equals(product)),
+                        Stream.of(ApplicationWorkflow.generate(workload)),
+                        workload.workflows().stream())
+                .flatMap(s -> s)
+                .forEach(workflow -> {
+                    List<Trigger> matched = matchingTriggers(workflow, product, request.deployedBefore());
+                    if (!matched.isEmpty()) {
+                        resolved.add(resolve(workflow, matched, workload, request.admin()));
+                    }
+                });
+        resolved.sort(EXECUTION_ORDER);
+        return new ResolvedDeployment(DeploymentPlan.Kind.DEPLOYMENT, context(workload, request.environment(), request.admin()),
+                resolved);
+    }
+
+    /** Resolves one workflow run explicitly, whatever its triggers. */
+    public static ResolvedDeployment resolveSingle(WorkflowDefinition workflow, ScoreWorkload workload, String environment,
+            Map<String, Object> admin) {
+        ResolvedWorkflow resolved = resolve(workflow, List.of(), workload, admin);
+        return new ResolvedDeployment(DeploymentPlan.Kind.WORKFLOW, context(workload, environment, admin), List.of(resolved));
+    }
+
+    /**
+     * The triggers of {@code workflow} that fire for this deployment. {@code product_deployment} fires
+     * for an application of the workflow's product; on a platform or application workflow it fires for
+     * any application that belongs to a product.
+     */
+    static List<Trigger> matchingTriggers(WorkflowDefinition workflow, String appProduct, boolean deployedBefore) {
+        List<Trigger> matched = new ArrayList<>();
+        for (Trigger trigger : workflow.triggers()) {
+            boolean fires = switch (trigger) {
+                case ALL_DEPLOYMENTS -> true;
+                case PRODUCT_DEPLOYMENT -> workflow.tier() == Tier.PRODUCT
+                        ? !appProduct.isEmpty() && appProduct.equals(workflow.product())
+                        : !appProduct.isEmpty();
+                case FIRST_DEPLOYMENT -> !deployedBefore;
+                case MANUAL -> false;
+            };
+            if (fires) {
+                matched.add(trigger);
+            }
+        }
+        return matched;
+    }
+
+    private static ResolvedWorkflow resolve(WorkflowDefinition workflow, List<Trigger> triggeredBy, ScoreWorkload workload,
+            Map<String, Object> admin) {
+        List<StepDefinition> ordered = workflow.parallel() ? StepGraph.topologicalOrder(workflow.steps()) : workflow.steps();
+        List<PlannedStep> steps = ordered.stream()
+                .map(s -> new PlannedStep(s, s.dependsOn(), s.location() == null ? workflow.sourceFile() : s.location().file()))
+                .toList();
+        PlannedWorkflow planned = new PlannedWorkflow(workflow.id(), workflow.tier(), workflow.name(), workflow.product(),
+                workflow.phase(), triggeredBy, workflow.parallel(), workflow.variables(), workflow.baseDirectory(),
+                workflow.sourceFile(), steps);
+        return new ResolvedWorkflow(workflow, planned, planTimeProblems(workflow, workload, admin));
+    }
+
+    /** References that depend on the application: Score metadata, Score resources, admin values. */
+    static List<Diagnostic> planTimeProblems(WorkflowDefinition workflow, ScoreWorkload workload, Map<String, Object> admin) {
+        List<Diagnostic> problems = new ArrayList<>();
+        List<ReferenceSite> sites = new ArrayList<>(workflow.variableReferences());
+        workflow.steps().forEach(s -> sites.addAll(s.references()));
+        for (ReferenceSite site : sites) {
+            VariableRef ref;
+            try {
+                ref = VariableRef.parse(site.expression());
+            } catch (IllegalArgumentException e) {
+                continue;
+            }
+            String problem = null;
+            if (ref instanceof VariableRef.Metadata m && StepReader.lookup(workload.metadata(), m.path()).isEmpty()) {
+                problem = "${" + site.expression() + "}: application '" + workload.name() + "' has no metadata."
+                        + String.join(".", m.path()) + Suggestions.hint(m.path().get(0), workload.metadata().keySet());
+            } else if (ref instanceof VariableRef.ResourceOutput r && !workload.resources().containsKey(r.resource())) {
+                problem = "${" + site.expression() + "}: application '" + workload.name() + "' declares no resource '"
+                        + r.resource() + "'" + Suggestions.hint(r.resource(), workload.resources().keySet());
+            } else if (ref instanceof VariableRef.Admin a && StepReader.lookup(admin, a.path()).isEmpty()) {
+                problem = "${" + site.expression() + "}: admin-config has no admin." + String.join(".", a.path());
+            }
+            if (problem != null) {
+                problems.add(Diagnostic.error("UNKNOWN_VARIABLE", problem, site.location(), site.fieldPath()));
+            }
+        }
+        return problems;
+    }
+
+    private static PlanContext context(ScoreWorkload workload, String environment, Map<String, Object> admin) {
+        return new PlanContext(workload.name(), workload.product(), environment, workload.metadata(), admin,
+                workload.resources(), workload.digest());
+    }
+}
