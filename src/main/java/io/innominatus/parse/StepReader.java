@@ -52,6 +52,10 @@ public final class StepReader {
 
     private final DocumentReader r;
     private final Scope scope;
+    /** Where each step's name and dependencies are written, for precise positions in later checks. */
+    private final Map<StepDefinition, StepNodes> nodes = new java.util.IdentityHashMap<>();
+
+    private record StepNodes(SourceLocation name, SourceLocation dependsOnKey, List<SourceLocation> dependsOnItems) {}
 
     public StepReader(DocumentReader reader, Scope scope) {
         this.r = reader;
@@ -130,8 +134,20 @@ public final class StepReader {
                 .orElse(RetryPolicy.NONE);
         boolean continueOnError = r.bool(m, "continueOnError", path, false).orElse(false);
         List<String> outputs = r.stringList(m, "outputs", path, false).orElse(List.of());
-        return Optional.of(new StepDefinition(name, type, config, namespace, stepPath, dependsOn, ifCondition,
-                unlessCondition, when, timeout, retry, continueOnError, outputs, m.location(), references));
+        StepDefinition step = new StepDefinition(name, type, config, namespace, stepPath, dependsOn, ifCondition,
+                unlessCondition, when, timeout, retry, continueOnError, outputs, m.location(), references);
+        SourceLocation nameLocation = m.get("name").map(YamlNode::location).orElse(m.location());
+        SourceLocation dependsOnKey = m.entry("dependsOn").map(e -> e.key().location()).orElse(m.location());
+        List<SourceLocation> items = m.get("dependsOn")
+                .map(n -> n instanceof Sequence s ? s.items().stream().map(YamlNode::location).toList() : List.of(n.location()))
+                .orElse(List.of());
+        nodes.put(step, new StepNodes(nameLocation, dependsOnKey, items));
+        return Optional.of(step);
+    }
+
+    private SourceLocation dependsOnItem(StepDefinition step, int index) {
+        List<SourceLocation> items = nodes.get(step).dependsOnItems();
+        return index < items.size() ? items.get(index) : nodes.get(step).dependsOnKey();
     }
 
     private RetryPolicy readRetry(YamlNode node, String path) {
@@ -235,7 +251,7 @@ public final class StepReader {
             StepDefinition first = seen.putIfAbsent(step.name(), step);
             if (first != null) {
                 r.error("DUPLICATE_STEP", "step name '" + step.name() + "' is already used at line "
-                        + first.location().line(), step.location(), DocumentReader.child(paths.get(i), "name"));
+                        + nodes.get(first).name().line(), nodes.get(step).name(), DocumentReader.child(paths.get(i), "name"));
             }
         }
     }
@@ -249,10 +265,10 @@ public final class StepReader {
                 String target = step.dependsOn().get(j);
                 String path = DocumentReader.index(DocumentReader.child(paths.get(i), "dependsOn"), j);
                 if (target.equals(step.name())) {
-                    r.error("DEPENDENCY_CYCLE", "step '" + step.name() + "' depends on itself", step.location(), path);
+                    r.error("DEPENDENCY_CYCLE", "step '" + step.name() + "' depends on itself", dependsOnItem(step, j), path);
                 } else if (!names.contains(target)) {
                     r.error("UNKNOWN_DEPENDENCY", "step '" + step.name() + "' depends on unknown step '" + target + "'"
-                            + Suggestions.hint(target, names), step.location(), path);
+                            + Suggestions.hint(target, names), dependsOnItem(step, j), path);
                 }
             }
         }
@@ -260,7 +276,7 @@ public final class StepReader {
             StepDefinition first = steps.stream().filter(s -> s.name().equals(cycle.get(0))).findFirst().orElseThrow();
             int index = steps.indexOf(first);
             r.error("DEPENDENCY_CYCLE", "dependency cycle: " + String.join(" -> ", cycle),
-                    first.location(), DocumentReader.child(paths.get(index), "dependsOn"));
+                    nodes.get(first).dependsOnKey(), DocumentReader.child(paths.get(index), "dependsOn"));
         }
     }
 

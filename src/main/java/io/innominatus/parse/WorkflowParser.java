@@ -166,8 +166,9 @@ public final class WorkflowParser {
             Map<String, String> declared = variables;
             steps = r.field(s, "steps", "spec", true).map(n -> steps0.readSteps(n, "spec.steps", declared)).orElse(List.of());
         }
+        SourceLocation location = metadata.flatMap(m -> m.get("name")).map(YamlNode::location).orElse(doc.location());
         WorkflowDefinition workflow = new WorkflowDefinition(tier, name, product, "", description, owner, phase, triggers,
-                steps, variables, variableReferences, doc.location(), source.file(), source.baseDirectory(), text,
+                steps, variables, variableReferences, location, source.file(), source.baseDirectory(), text,
                 r.diagnostics());
         return new ParsedDocument(Optional.of(workflow), Optional.empty(), r.diagnostics());
     }

@@ -92,6 +92,11 @@ public final class YamlLoader {
         } catch (MarkedYAMLException e) {
             Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
             String problem = e.getProblem() == null ? "malformed YAML" : e.getProblem();
+            if (problem.startsWith("Global tag is not allowed")) {
+                String tag = problem.substring(problem.indexOf(':') + 1).trim();
+                return failure(Diagnostic.error("UNSAFE_TAG", "tag '" + tag + "' is not allowed; only plain YAML values "
+                        + "(strings, numbers, booleans, null, mappings, sequences) are accepted", location(file, mark), ""));
+            }
             String context = e.getContext() == null ? "" : " (" + e.getContext() + ")";
             return failure(Diagnostic.error("YAML_SYNTAX", problem + context, location(file, mark), ""));
         } catch (YAMLException e) {

@@ -155,7 +155,7 @@ public final class ScoreParser {
                 for (YamlNode.Entry entry : m.entries()) {
                     String path = DocumentReader.child("resources", entry.key().value());
                     checkLabel(entry.key(), path, "resource name");
-                    readResource(entry.key().value(), entry.value(), path).ifPresent(res -> resources.put(res.name(), res));
+                    readResource(entry.key(), entry.value(), path).ifPresent(res -> resources.put(res.name(), res));
                 }
             });
             checkPlaceholders(metadata, resources);
@@ -458,7 +458,8 @@ public final class ScoreParser {
             return source.map(s -> new VolumeMount(target, s, subPath, readOnly));
         }
 
-        private Optional<ResourceRequest> readResource(String name, YamlNode node, String path) {
+        private Optional<ResourceRequest> readResource(Scalar key, YamlNode node, String path) {
+            String name = key.value();
             Optional<Mapping> mapping = r.mapping(node, path);
             if (mapping.isEmpty()) {
                 return Optional.empty();
@@ -485,7 +486,7 @@ public final class ScoreParser {
                         collectScalars(p, path + ".params");
                         return DocumentReader.plainMap(p);
                     }).orElse(Map.of());
-            return type.map(t -> new ResourceRequest(name, t, resourceClass, id, metadata, params, m.location()));
+            return type.map(t -> new ResourceRequest(name, t, resourceClass, id, metadata, params, key.location()));
         }
 
         private void pattern(String value, Pattern pattern, YamlNode node, String path, String what) {

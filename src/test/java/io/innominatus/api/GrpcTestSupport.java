@@ -1,0 +1,87 @@
+package io.innominatus.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.rpc.ErrorInfo;
+import com.google.rpc.Status;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.protobuf.StatusProto;
+import io.innominatus.api.policy.v1.PolicyServiceGrpc;
+import io.innominatus.api.workflow.v1.WorkflowServiceGrpc;
+import io.quarkus.test.common.http.TestHTTPResource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.function.Executable;
+
+/** Opens a plaintext channel to the service under test and decodes rich error details. */
+public abstract class GrpcTestSupport {
+
+    @TestHTTPResource("/")
+    protected URL baseUrl;
+
+    protected ManagedChannel channel;
+    protected WorkflowServiceGrpc.WorkflowServiceBlockingStub workflows;
+    protected PolicyServiceGrpc.PolicyServiceBlockingStub policies;
+
+    @BeforeEach
+    void openChannel() {
+        channel = NettyChannelBuilder.forAddress("127.0.0.1", baseUrl.getPort()).usePlaintext().build();
+        workflows = WorkflowServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+        policies = PolicyServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+    }
+
+    @AfterEach
+    void closeChannel() throws InterruptedException {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+
+    protected static String example(String name) {
+        try {
+            return Files.readString(Path.of("workflows/examples", name));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Runs a call that must fail with {@code code} and returns its rich status. */
+    protected static Status expectStatus(io.grpc.Status.Code code, Executable call) {
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, call);
+        assertEquals(code, e.getStatus().getCode(), () -> "unexpected status: " + e.getStatus());
+        Status status = StatusProto.fromThrowable(e);
+        assertTrue(status != null, "no google.rpc.Status in the trailers");
+        ErrorInfo info = detail(status, ErrorInfo.class).orElseThrow(() -> new AssertionError("no ErrorInfo detail"));
+        assertEquals("innominatus.io", info.getDomain());
+        assertFalse(info.getReason().isEmpty());
+        assertFalse(status.getMessage().contains("Exception"), "class names must not reach clients: " + status.getMessage());
+        assertFalse(status.getMessage().contains("io.innominatus"), status.getMessage());
+        return status;
+    }
+
+    protected static <T extends Message> Optional<T> detail(Status status, Class<T> type) {
+        for (Any any : status.getDetailsList()) {
+            if (any.is(type)) {
+                try {
+                    return Optional.of(any.unpack(type));
+                } catch (InvalidProtocolBufferException e) {
+                    throw new AssertionError(e);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+}
