@@ -86,7 +86,9 @@ public class PlanningService {
 
     private DeploymentPlan assemble(ResolvedDeployment resolved, ActiveCatalog active) {
         PolicyDecision decision = PolicyEvaluator.evaluate(resolved, active.policies(), active.knownStepTypes());
-        return PlanAssembly.assemble(resolved, decision, active.catalog().digest());
+        var policies = active.policies();
+        return PlanAssembly.assemble(resolved, decision, active.catalog().digest(), new DeploymentPlan.ExecutionLimits(
+                policies.maxWorkflowDuration(), policies.vaultAccess(), policies.kubernetesAccess()));
     }
 
     private ScoreWorkload parseScore(String scoreYaml, List<Diagnostic> diagnostics) {

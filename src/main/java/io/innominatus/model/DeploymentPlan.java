@@ -10,6 +10,7 @@ import java.util.stream.Stream;
  *
  * @param allowed false when a blocking violation prevents execution
  * @param catalogDigest digest of the catalog the plan was resolved against
+ * @param limits the policy limits its execution applies
  */
 public record DeploymentPlan(
         Kind kind,
@@ -20,7 +21,21 @@ public record DeploymentPlan(
         boolean requiresApproval,
         String planDigest,
         boolean allowed,
-        String catalogDigest) {
+        String catalogDigest,
+        ExecutionLimits limits) {
+
+    /**
+     * The policy limits execution applies, fixed at plan time so that a reload does not change a
+     * running execution.
+     *
+     * @param maxWorkflowDuration wall-clock limit of each workflow; null when unlimited
+     * @param vaultAccess {@code read-only} or {@code read-write}
+     * @param kubernetesAccess {@code namespace-scoped} or {@code cluster}
+     */
+    public record ExecutionLimits(java.time.Duration maxWorkflowDuration, String vaultAccess, String kubernetesAccess) {
+        public static final ExecutionLimits NONE = new ExecutionLimits(null, EffectivePolicies.VAULT_READ_ONLY,
+                EffectivePolicies.KUBERNETES_NAMESPACE_SCOPED);
+    }
 
     /** What the plan runs. */
     public enum Kind {
@@ -34,6 +49,7 @@ public record DeploymentPlan(
         phases = List.copyOf(phases);
         excluded = List.copyOf(excluded);
         violations = List.copyOf(violations);
+        limits = limits == null ? ExecutionLimits.NONE : limits;
     }
 
     public String application() {

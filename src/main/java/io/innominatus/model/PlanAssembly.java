@@ -12,7 +12,8 @@ public final class PlanAssembly {
 
     private PlanAssembly() {}
 
-    public static DeploymentPlan assemble(ResolvedDeployment resolved, PolicyDecision decision, String catalogDigest) {
+    public static DeploymentPlan assemble(ResolvedDeployment resolved, PolicyDecision decision, String catalogDigest,
+            DeploymentPlan.ExecutionLimits limits) {
         Set<String> excluded = decision.excludedIds();
         Map<Phase, List<PlannedWorkflow>> byPhase = new EnumMap<>(Phase.class);
         for (ResolvedWorkflow workflow : resolved.workflows()) {
@@ -23,9 +24,9 @@ public final class PlanAssembly {
         List<PlannedPhase> phases = new ArrayList<>();
         byPhase.forEach((phase, workflows) -> phases.add(new PlannedPhase(phase, workflows)));
         DeploymentPlan draft = new DeploymentPlan(resolved.kind(), resolved.context(), phases, decision.excluded(),
-                decision.violations(), decision.requiresApproval(), "", decision.allowed(), catalogDigest);
+                decision.violations(), decision.requiresApproval(), "", decision.allowed(), catalogDigest, limits);
         return new DeploymentPlan(draft.kind(), draft.context(), draft.phases(), draft.excluded(), draft.violations(),
-                draft.requiresApproval(), digest(draft), draft.allowed(), catalogDigest);
+                draft.requiresApproval(), digest(draft), draft.allowed(), catalogDigest, limits);
     }
 
     /**
@@ -61,6 +62,10 @@ public final class PlanAssembly {
         canonical.put("violations", plan.violations().stream()
                 .map(v -> List.of(v.ruleId(), v.workflowId(), v.step(), v.blocking())).toList());
         canonical.put("requiresApproval", plan.requiresApproval());
+        DeploymentPlan.ExecutionLimits limits = plan.limits();
+        canonical.put("limits", java.util.Arrays.asList(
+                limits.maxWorkflowDuration() == null ? null : limits.maxWorkflowDuration().toString(),
+                limits.vaultAccess(), limits.kubernetesAccess()));
         return CanonicalJson.sha256(canonical);
     }
 

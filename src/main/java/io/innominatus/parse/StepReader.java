@@ -119,8 +119,8 @@ public final class StepReader {
         String stepPath = r.string(m, "path", path, false).orElse(null);
         m.get("path").ifPresent(n -> scanStrings(n, DocumentReader.child(path, "path"), references, "path"));
         List<String> dependsOn = r.stringList(m, "dependsOn", path, false).orElse(List.of());
-        String ifCondition = r.string(m, "if", path, false).orElse(null);
-        String unlessCondition = r.string(m, "unless", path, false).orElse(null);
+        String ifCondition = condition(m, "if", path);
+        String unlessCondition = condition(m, "unless", path);
         When when = r.field(m, "when", path, false)
                 .flatMap(n -> r.enumValue(n, DocumentReader.child(path, "when"), When::fromYaml, When.yamlNames()))
                 .orElse(When.ON_SUCCESS);
@@ -148,6 +148,16 @@ public final class StepReader {
     private SourceLocation dependsOnItem(StepDefinition step, int index) {
         List<SourceLocation> items = nodes.get(step).dependsOnItems();
         return index < items.size() ? items.get(index) : nodes.get(step).dependsOnKey();
+    }
+
+    /** A CEL condition, compiled now so that its errors are reported with the document's other problems. */
+    private String condition(Mapping m, String key, String path) {
+        Optional<String> expression = r.string(m, key, path, false);
+        expression.ifPresent(e -> CelExpressions.check(e, CelExpressions.CONDITION_VARIABLES).ifPresent(problem ->
+                r.error("INVALID_CONDITION", "'" + key + "' is not a valid CEL boolean expression: " + problem.message()
+                        + " (at " + problem.line() + ":" + problem.column() + " of the expression)",
+                        m.get(key).orElseThrow().location(), DocumentReader.child(path, key))));
+        return expression.orElse(null);
     }
 
     private RetryPolicy readRetry(YamlNode node, String path) {

@@ -70,7 +70,7 @@ class PolicyEvaluatorTest {
         assertTrue(decision.allowed());
         assertEquals(1, decision.excluded().size());
         assertEquals(RuleIds.PRODUCT_WORKFLOW_NOT_ALLOWED, decision.excluded().get(0).ruleId());
-        DeploymentPlan plan = PlanAssembly.assemble(resolved, decision, "catalog");
+        DeploymentPlan plan = PlanAssembly.assemble(resolved, decision, "catalog", null);
         assertTrue(plan.workflow("products/shop/db").isPresent());
         assertTrue(plan.workflow("products/shop/fraud").isEmpty());
     }
@@ -130,7 +130,7 @@ class PolicyEvaluatorTest {
         assertTrue(decision.allowed());
         assertEquals(RuleIds.WORKFLOW_OVERRIDDEN, decision.excluded().get(0).ruleId());
         assertEquals("products/shop/db", decision.excluded().get(0).workflowId());
-        assertTrue(PlanAssembly.assemble(resolved, decision, "c").workflow("products/shop/db").isEmpty());
+        assertTrue(PlanAssembly.assemble(resolved, decision, "c", null).workflow("products/shop/db").isEmpty());
     }
 
     @Test
@@ -194,16 +194,16 @@ class PolicyEvaluatorTest {
     void planDigestIsDeterministicAndBindsToContent() {
         var scan = platform("scan", "pre-deployment", "all_deployments", "a");
         var resolved = deployment(score("app", null), "development", List.of(scan), List.of());
-        String first = PlanAssembly.assemble(resolved, PolicyEvaluator.evaluate(resolved, permissive(), KNOWN), "x").planDigest();
+        String first = PlanAssembly.assemble(resolved, PolicyEvaluator.evaluate(resolved, permissive(), KNOWN), "x", null).planDigest();
         var again = deployment(score("app", null), "development", List.of(scan), List.of());
-        assertEquals(first, PlanAssembly.assemble(again, PolicyEvaluator.evaluate(again, permissive(), KNOWN), "y").planDigest());
+        assertEquals(first, PlanAssembly.assemble(again, PolicyEvaluator.evaluate(again, permissive(), KNOWN), "y", null).planDigest());
         assertEquals(64, first.length());
         var otherEnvironment = deployment(score("app", null), "staging", List.of(scan), List.of());
         assertNotEquals(first, PlanAssembly.assemble(otherEnvironment,
-                PolicyEvaluator.evaluate(otherEnvironment, permissive(), KNOWN), "x").planDigest());
+                PolicyEvaluator.evaluate(otherEnvironment, permissive(), KNOWN), "x", null).planDigest());
         var otherSteps = deployment(score("app", null), "development",
                 List.of(platform("scan", "pre-deployment", "all_deployments", "a", "b")), List.of());
         assertNotEquals(first, PlanAssembly.assemble(otherSteps, PolicyEvaluator.evaluate(otherSteps, permissive(), KNOWN),
-                "x").planDigest());
+                "x", null).planDigest());
     }
 }

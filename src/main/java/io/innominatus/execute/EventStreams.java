@@ -1,0 +1,153 @@
+package io.innominatus.execute;
+
+import io.innominatus.model.Execution;
+import io.innominatus.model.ExecutionEvent;
+import io.innominatus.store.ExecutionStore;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * Event streams for watchers. The store is the source of truth; recently committed events are also
+ * kept in a small ring per execution so that many live watchers do not each query the store. Every
+ * watcher pulls at its own pace (a stalled watcher holds nothing but its position) and catches up from
+ * the store when it falls behind the ring.
+ */
+public final class EventStreams {
+
+    static final int RING_SIZE = 1024;
+    static final int BATCH = 256;
+    /** How long a caught-up watcher waits before checking the store again (covers writers in other processes). */
+    static final Duration POLL = Duration.ofSeconds(5);
+    /** Marks the end of a stream; a distinct instance, never equal by identity to an empty batch. */
+    private static final List<ExecutionEvent> END = java.util.Collections.unmodifiableList(new ArrayList<>());
+
+    private final ExecutionStore store;
+    private final Executor reads;
+    private final Map<String, Channel> channels = new ConcurrentHashMap<>();
+
+    public EventStreams(ExecutionStore store, Executor reads) {
+        this.store = store;
+        this.reads = reads;
+    }
+
+    /** Recently committed events of one execution and a signal for the next ones. */
+    private static final class Channel {
+        private final ExecutionEvent[] ring = new ExecutionEvent[RING_SIZE];
+        private long first = 1;
+        private long last;
+        private CompletableFuture<Void> changed = new CompletableFuture<>();
+
+        synchronized void publish(List<ExecutionEvent> events) {
+            for (ExecutionEvent event : events) {
+                if (event.sequence() != last + 1 && last != 0) {
+                    // A gap means the ring missed events (another process wrote them): restart it here.
+                    first = event.sequence();
+                } else if (last == 0) {
+                    first = event.sequence();
+                }
+                ring[(int) (event.sequence() % RING_SIZE)] = event;
+                last = event.sequence();
+                if (last - first >= RING_SIZE) {
+                    first = last - RING_SIZE + 1;
+                }
+            }
+            CompletableFuture<Void> previous = changed;
+            changed = new CompletableFuture<>();
+            previous.complete(null);
+        }
+
+        /** Events after {@code sequence} held in the ring, or null when the ring does not reach back that far. */
+        synchronized List<ExecutionEvent> after(long sequence, int max) {
+            if (last == 0 || sequence + 1 < first || sequence >= last) {
+                return sequence >= last && last != 0 ? List.of() : null;
+            }
+            List<ExecutionEvent> events = new ArrayList<>();
+            for (long s = sequence + 1; s <= last && events.size() < max; s++) {
+                events.add(ring[(int) (s % RING_SIZE)]);
+            }
+            return events;
+        }
+
+        synchronized CompletableFuture<Void> changedAfter(long sequence) {
+            return last > sequence ? CompletableFuture.completedFuture(null) : changed;
+        }
+    }
+
+    /** Called after events were committed, in sequence order. */
+    public void publish(String executionId, List<ExecutionEvent> events) {
+        if (!events.isEmpty()) {
+            channels.computeIfAbsent(executionId, id -> new Channel()).publish(events);
+        }
+    }
+
+    /** Drops the ring of an execution that will not change soon (watchers fall back to the store). */
+    public void release(String executionId) {
+        channels.remove(executionId);
+    }
+
+    /**
+     * The events after {@code afterSequence}, replayed and then followed live, ending after the event
+     * that ends the run (at once if the execution has already ended and everything was replayed).
+     *
+     * @param status reads the execution's current state from the store
+     */
+    public Multi<ExecutionEvent> watch(String executionId, long afterSequence, Supplier<Optional<Execution>> status) {
+        AtomicLong cursor = new AtomicLong(afterSequence);
+        AtomicBoolean ended = new AtomicBoolean();
+        return Multi.createBy().repeating()
+                .uni(() -> ended.get() ? Uni.createFrom().item(END) : next(executionId, cursor, ended, status))
+                .until(batch -> batch == END)
+                .onItem().<ExecutionEvent>disjoint();
+    }
+
+    private Uni<List<ExecutionEvent>> next(String executionId, AtomicLong cursor, AtomicBoolean ended,
+            Supplier<Optional<Execution>> status) {
+        Channel channel = channels.get(executionId);
+        List<ExecutionEvent> cached = channel == null ? null : channel.after(cursor.get(), BATCH);
+        Uni<List<ExecutionEvent>> batch = cached != null && !cached.isEmpty()
+                ? Uni.createFrom().item(cached)
+                : Uni.createFrom().item(() -> store.events(executionId, cursor.get(), BATCH, null)).runSubscriptionOn(reads);
+        return batch.flatMap(events -> {
+            if (!events.isEmpty()) {
+                return Uni.createFrom().item(advance(events, cursor, ended));
+            }
+            return Uni.createFrom().item(status).runSubscriptionOn(reads).flatMap(current -> {
+                if (current.isEmpty() || (current.get().state().terminal() && current.get().lastSequence() <= cursor.get())) {
+                    return Uni.createFrom().item(END);
+                }
+                CompletableFuture<Void> changed = channels.computeIfAbsent(executionId, id -> new Channel())
+                        .changedAfter(cursor.get());
+                return Uni.createFrom().completionStage(changed).ifNoItem().after(POLL).recoverWithItem((Void) null)
+                        .replaceWith(List.<ExecutionEvent>of());
+            });
+        });
+    }
+
+    /** Moves the cursor past {@code events}, cutting the batch after the event that ends the run. */
+    private static List<ExecutionEvent> advance(List<ExecutionEvent> events, AtomicLong cursor, AtomicBoolean ended) {
+        List<ExecutionEvent> emitted = new ArrayList<>();
+        for (ExecutionEvent event : events) {
+            if (event.sequence() != cursor.get() + 1) {
+                continue;
+            }
+            emitted.add(event);
+            cursor.set(event.sequence());
+            if (event.endsRun()) {
+                ended.set(true);
+                break;
+            }
+        }
+        return emitted;
+    }
+}

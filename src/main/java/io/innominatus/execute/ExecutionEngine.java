@@ -1,0 +1,238 @@
+package io.innominatus.execute;
+
+import io.innominatus.model.DeploymentPlan;
+import io.innominatus.model.DomainException;
+import io.innominatus.model.EventPayload;
+import io.innominatus.model.Execution;
+import io.innominatus.model.ExecutionEvent;
+import io.innominatus.model.ExecutionState;
+import io.innominatus.model.PlannedStep;
+import io.innominatus.model.PlannedWorkflow;
+import io.innominatus.model.StepRun;
+import io.innominatus.model.StepState;
+import io.innominatus.model.WorkflowRun;
+import io.innominatus.store.ExecutionStore;
+import io.smallrye.mutiny.Multi;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntSupplier;
+import org.jboss.logging.Logger;
+
+/**
+ * Creates executions, admits them to run (at most {@code maxConcurrentWorkflows} at once, first come
+ * first served, one per application and environment), routes commands to their runs, and resumes
+ * unfinished executions after a restart.
+ */
+public final class ExecutionEngine implements ExecutionRun.Host {
+
+    private static final Logger LOG = Logger.getLogger(ExecutionEngine.class);
+
+    /**
+     * What to create.
+     *
+     * @param requestHash identifies the request behind {@code requestId}; see {@link ExecutionStore#create}
+     */
+    public record Submission(DeploymentPlan plan, String scoreYaml, String requestedBy, String requestId, String requestHash,
+            boolean dryRun) {}
+
+    private final EngineServices services;
+    private final IntSupplier maxConcurrent;
+    private final Map<String, ExecutionRun> runs = new ConcurrentHashMap<>();
+    private final Object admission = new Object();
+    private final LinkedHashSet<String> queue = new LinkedHashSet<>();
+    private final Set<String> running = new HashSet<>();
+    private final Set<String> busy = new HashSet<>();
+
+    /**
+     * @param maxConcurrent the current {@code maxConcurrentWorkflows}; 0 for no limit
+     */
+    public ExecutionEngine(EngineServices services, IntSupplier maxConcurrent) {
+        this.services = services;
+        this.maxConcurrent = maxConcurrent;
+    }
+
+    /**
+     * Stores a new execution (or returns the one an identical earlier request created) and queues it,
+     * or leaves it waiting for approval.
+     */
+    public ExecutionStore.Created submit(Submission submission) {
+        DeploymentPlan plan = submission.plan();
+        boolean approval = plan.requiresApproval() && !submission.dryRun();
+        ExecutionState state = approval ? ExecutionState.AWAITING_APPROVAL : ExecutionState.QUEUED;
+        List<StepRun> steps = new ArrayList<>();
+        List<WorkflowRun> workflows = new ArrayList<>();
+        for (PlannedWorkflow workflow : plan.workflows().toList()) {
+            workflows.add(new WorkflowRun(workflow.workflowId(), workflow.phase(), StepState.PENDING));
+            for (PlannedStep step : workflow.steps()) {
+                steps.add(new StepRun(workflow.workflowId(), step.name(), step.type(), workflow.phase(), StepState.PENDING, 0,
+                        "", Map.of(), null, null));
+            }
+        }
+        List<EventPayload> events = new ArrayList<>();
+        events.add(new EventPayload.StateChanged(null, state, ""));
+        if (approval) {
+            events.add(new EventPayload.ApprovalRequested(plan.planDigest(), plan.environment(), submission.requestedBy()));
+        }
+        Instant now = services.clock().instant();
+        Execution execution = new Execution(UUID.randomUUID().toString(), plan.kind(), state, plan, submission.scoreYaml(),
+                steps, workflows, submission.requestedBy(), "", "", submission.requestId(), submission.dryRun(), "",
+                events.size(), now, null, null);
+        ExecutionStore.Created created = services.store().create(new ExecutionStore.NewExecution(execution, events,
+                submission.requestHash()));
+        if (created.created()) {
+            Execution stored = created.execution();
+            services.streams().publish(stored.id(), replay(stored.id(), events, now));
+            ExecutionRun run = new ExecutionRun(stored, services, this);
+            runs.put(stored.id(), run);
+            if (state == ExecutionState.QUEUED) {
+                queued(run);
+            }
+        }
+        return created;
+    }
+
+    private static List<ExecutionEvent> replay(String id, List<EventPayload> events, Instant time) {
+        List<ExecutionEvent> result = new ArrayList<>();
+        for (int i = 0; i < events.size(); i++) {
+            result.add(new ExecutionEvent(id, i + 1, time, events.get(i)));
+        }
+        return result;
+    }
+
+    /** Resumes every unfinished execution of the store: running ones first, then the queue in order. */
+    public void recover() {
+        List<Execution> unfinished = services.store().unfinished();
+        for (Execution execution : unfinished) {
+            if (execution.state() == ExecutionState.RUNNING) {
+                ExecutionRun run = new ExecutionRun(execution, services, this);
+                runs.put(execution.id(), run);
+                synchronized (admission) {
+                    running.add(run.id());
+                    busy.add(run.admissionKey());
+                }
+                run.resume();
+            }
+        }
+        for (Execution execution : unfinished) {
+            if (execution.state() != ExecutionState.RUNNING) {
+                ExecutionRun run = new ExecutionRun(execution, services, this);
+                runs.put(execution.id(), run);
+                if (execution.state() == ExecutionState.QUEUED) {
+                    queued(run);
+                }
+            }
+        }
+        if (!unfinished.isEmpty()) {
+            LOG.infof("resumed %d unfinished execution(s)", unfinished.size());
+        }
+    }
+
+    public CompletableFuture<Execution> cancel(String executionId, String principal, String comment) {
+        return run(executionId).cancel(principal, comment);
+    }
+
+    public CompletableFuture<Execution> approve(String executionId, String principal, String planDigest, String comment,
+            boolean selfApprovalForbidden) {
+        return run(executionId).approve(principal, planDigest, comment, selfApprovalForbidden);
+    }
+
+    public CompletableFuture<Execution> reject(String executionId, String principal, String planDigest, String comment,
+            boolean selfApprovalForbidden) {
+        return run(executionId).reject(principal, planDigest, comment, selfApprovalForbidden);
+    }
+
+    public CompletableFuture<Execution> retry(String executionId, String principal, String comment) {
+        return run(executionId).retry(principal, comment);
+    }
+
+    /** The execution's events after {@code afterSequence}, replayed then followed, ending with its run. */
+    public Multi<ExecutionEvent> watch(String executionId, long afterSequence) {
+        return services.streams().watch(executionId, afterSequence, () -> services.store().find(executionId));
+    }
+
+    /** Stops driving every execution without recording anything; a restart resumes them. */
+    public void shutdown() {
+        runs.values().forEach(ExecutionRun::abandon);
+    }
+
+    /** The run of an execution: the live one, or one rebuilt from the store for an ended execution. */
+    private ExecutionRun run(String executionId) {
+        ExecutionRun live = runs.get(executionId);
+        if (live != null && !live.halted()) {
+            return live;
+        }
+        Execution stored = services.store().find(executionId)
+                .orElseThrow(() -> new DomainException.NotFound("execution", executionId));
+        return runs.computeIfAbsent(executionId, id -> new ExecutionRun(stored, services, this));
+    }
+
+    // ---- admission ---------------------------------------------------------------------------------
+
+    @Override
+    public void queued(ExecutionRun run) {
+        runs.put(run.id(), run);
+        synchronized (admission) {
+            queue.add(run.id());
+        }
+        admit();
+    }
+
+    @Override
+    public void ended(ExecutionRun run, boolean wasRunning) {
+        runs.remove(run.id(), run);
+        synchronized (admission) {
+            queue.remove(run.id());
+            if (running.remove(run.id())) {
+                busy.remove(run.admissionKey());
+            }
+        }
+        admit();
+    }
+
+    /** Starts queued executions, oldest first, while slots are free and their application/environment is idle. */
+    private void admit() {
+        List<ExecutionRun> toStart = new ArrayList<>();
+        synchronized (admission) {
+            int limit = maxConcurrent.getAsInt();
+            for (String id : List.copyOf(queue)) {
+                if (limit > 0 && running.size() >= limit) {
+                    break;
+                }
+                ExecutionRun run = runs.get(id);
+                if (run == null) {
+                    queue.remove(id);
+                    continue;
+                }
+                if (busy.contains(run.admissionKey())) {
+                    continue;
+                }
+                queue.remove(id);
+                running.add(id);
+                busy.add(run.admissionKey());
+                toStart.add(run);
+            }
+        }
+        toStart.forEach(ExecutionRun::start);
+    }
+
+    /** Executions admitted and not yet ended, for metrics and tests. */
+    public int runningCount() {
+        synchronized (admission) {
+            return running.size();
+        }
+    }
+
+    public int queuedCount() {
+        synchronized (admission) {
+            return queue.size();
+        }
+    }
+}

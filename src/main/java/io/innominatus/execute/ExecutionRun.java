@@ -1,0 +1,974 @@
+package io.innominatus.execute;
+
+import io.innominatus.model.DeploymentPlan;
+import io.innominatus.model.DomainException;
+import io.innominatus.model.EventPayload;
+import io.innominatus.model.Execution;
+import io.innominatus.model.ExecutionEvent;
+import io.innominatus.model.ExecutionState;
+import io.innominatus.model.PlannedPhase;
+import io.innominatus.model.PlannedStep;
+import io.innominatus.model.PlannedWorkflow;
+import io.innominatus.model.StepDefinition;
+import io.innominatus.model.StepRun;
+import io.innominatus.model.StepState;
+import io.innominatus.model.When;
+import io.innominatus.model.WorkflowRun;
+import io.innominatus.parse.CelExpressions;
+import io.innominatus.parse.Durations;
+import io.innominatus.steps.Cancellation;
+import io.innominatus.steps.StepExecutor;
+import io.innominatus.steps.StepFailure;
+import io.innominatus.steps.StepResult;
+import io.innominatus.store.ExecutionStore;
+import io.innominatus.store.StoreException;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.Cancellable;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+import org.jboss.logging.Logger;
+
+/**
+ * The state machine of one execution. Every method that changes state runs on the execution's serial
+ * executor; each change is committed to the store with its events, then applied in memory, then
+ * published. Step attempts run elsewhere and report back through the serial executor.
+ *
+ * <p>Semantics: phases in order; the workflows of a phase one after another (platform, product,
+ * application, each by name); a workflow's steps in file order, or as a DAG when any step declares
+ * {@code dependsOn}. A failed step fails its workflow and the execution: later {@code on_success} steps
+ * are skipped, {@code on_failure} and {@code always} steps still run (in a DAG after every
+ * {@code on_success} step of the workflow has finished), and later workflows are skipped.
+ */
+final class ExecutionRun {
+
+    private static final Logger LOG = Logger.getLogger(ExecutionRun.class);
+    static final int MAX_LOG_LINES_PER_ATTEMPT = 10_000;
+
+    /** What the engine needs to hear from a run. */
+    interface Host {
+        /** The run was queued (created, approved or retried) and waits for admission. */
+        void queued(ExecutionRun run);
+
+        /** The run ended (succeeded, failed, cancelled or rejected) and holds no slot any more. */
+        void ended(ExecutionRun run, boolean wasRunning);
+    }
+
+    record StepKey(String workflowId, String step) {}
+
+    /** One attempt of a step that is running or waiting to retry. */
+    static final class Attempt {
+        final StepKey key;
+        final int number;
+        final Instant start;
+        final Cancellation cancellation = new Cancellation();
+        Cancellable subscription;
+        Scheduler.Timer timer;
+        Scheduler.Timer retry;
+        int lines;
+
+        Attempt(StepKey key, int number, Instant start) {
+            this.key = key;
+            this.number = number;
+            this.start = start;
+        }
+
+        void stop(String reason) {
+            cancellation.cancel(reason);
+            if (subscription != null) {
+                subscription.cancel();
+            }
+            cancelTimers();
+        }
+
+        void cancelTimers() {
+            if (timer != null) {
+                timer.cancel();
+            }
+            if (retry != null) {
+                retry.cancel();
+            }
+        }
+    }
+
+    /** Changes that are committed together. */
+    private final class Change {
+        final List<EventPayload> events = new ArrayList<>();
+        final Map<StepKey, StepRun> steps = new LinkedHashMap<>();
+        final Map<String, WorkflowRun> workflows = new LinkedHashMap<>();
+        ExecutionState state = header.state();
+        String approvedBy = header.approvedBy();
+        String comment = header.decisionComment();
+        String error = header.error();
+        Instant startTime = header.startTime();
+        Instant endTime = header.endTime();
+
+        Change event(EventPayload event) {
+            events.add(event);
+            return this;
+        }
+
+        Change step(StepRun step) {
+            steps.put(new StepKey(step.workflowId(), step.step()), step);
+            return this;
+        }
+
+        Change workflow(WorkflowRun workflow) {
+            workflows.put(workflow.workflowId(), workflow);
+            return this;
+        }
+
+        StepRun current(StepKey key) {
+            return steps.getOrDefault(key, ExecutionRun.this.steps.get(key));
+        }
+
+        WorkflowRun current(String workflowId) {
+            return workflows.getOrDefault(workflowId, ExecutionRun.this.workflows.get(workflowId));
+        }
+    }
+
+    private final EngineServices services;
+    private final Host host;
+    private final SerialExecutor serial;
+    private final String id;
+    private final DeploymentPlan plan;
+    private final Map<String, PlannedWorkflow> planned = new LinkedHashMap<>();
+    private final LinkedHashMap<StepKey, StepRun> steps = new LinkedHashMap<>();
+    private final LinkedHashMap<String, WorkflowRun> workflows = new LinkedHashMap<>();
+    private final Map<StepKey, Attempt> attempts = new HashMap<>();
+    private final Map<StepKey, Integer> attemptBase = new HashMap<>();
+    private final Map<String, Scheduler.Timer> deadlines = new HashMap<>();
+    private final Set<String> expired = new HashSet<>();
+    private final Map<String, Map<String, String>> variables = new HashMap<>();
+    private final Redactor redactor = new Redactor();
+    private final List<EventPayload> pendingLogs = new ArrayList<>();
+    private boolean flushScheduled;
+    private Execution header;
+    private long sequence;
+    private boolean halted;
+
+    ExecutionRun(Execution execution, EngineServices services, Host host) {
+        this.services = services;
+        this.host = host;
+        this.serial = new SerialExecutor(services.engineExecutor());
+        this.id = execution.id();
+        this.plan = execution.plan();
+        this.header = execution;
+        this.sequence = execution.lastSequence();
+        plan.workflows().forEach(w -> planned.put(w.workflowId(), w));
+        execution.steps().forEach(s -> steps.put(new StepKey(s.workflowId(), s.step()), s));
+        execution.workflows().forEach(w -> workflows.put(w.workflowId(), w));
+    }
+
+    String id() {
+        return id;
+    }
+
+    String admissionKey() {
+        return plan.application() + "/" + plan.environment();
+    }
+
+    /** The execution as this run knows it. Safe to call from any thread. */
+    Execution snapshot() {
+        CompletableFuture<Execution> result = new CompletableFuture<>();
+        serial.execute(() -> result.complete(current()));
+        return result.join();
+    }
+
+    private Execution current() {
+        return new Execution(id, header.kind(), header.state(), plan, header.scoreYaml(), List.copyOf(steps.values()),
+                List.copyOf(workflows.values()), header.requestedBy(), header.approvedBy(), header.decisionComment(),
+                header.requestId(), header.dryRun(), header.error(), sequence, header.createTime(), header.startTime(),
+                header.endTime());
+    }
+
+    // ---- commands (from the engine) ------------------------------------------------------------
+
+    /** Admitted: moves a queued execution to RUNNING and starts its first steps. */
+    void start() {
+        serial.execute(() -> {
+            if (halted || header.state() != ExecutionState.QUEUED) {
+                return;
+            }
+            Change change = new Change();
+            change.state = ExecutionState.RUNNING;
+            if (change.startTime == null) {
+                change.startTime = now();
+            }
+            change.event(new EventPayload.StateChanged(ExecutionState.QUEUED, ExecutionState.RUNNING, ""));
+            commit(change);
+            advance();
+        });
+    }
+
+    /**
+     * Continues an execution that was RUNNING when the process stopped: steps caught RUNNING are run
+     * again as a new attempt (with a new idempotency key), and workflow deadlines continue.
+     */
+    void resume() {
+        serial.execute(() -> {
+            Change change = new Change();
+            for (StepRun step : steps.values()) {
+                if (step.state() == StepState.RUNNING) {
+                    StepKey key = new StepKey(step.workflowId(), step.step());
+                    attemptBase.put(key, step.attempt());
+                    change.step(step.with(StepState.PENDING, step.attempt(), "", Map.of(), step.startTime(), null));
+                    change.event(new EventPayload.StepLog(step.workflowId(), step.step(), "attempt " + step.attempt()
+                            + " was interrupted by a restart; the step runs again", "engine"));
+                }
+            }
+            if (!change.events.isEmpty()) {
+                commit(change);
+            }
+            for (WorkflowRun workflow : workflows.values()) {
+                if (workflow.state() == StepState.RUNNING) {
+                    Instant started = steps.values().stream().filter(s -> s.workflowId().equals(workflow.workflowId()))
+                            .map(StepRun::startTime).filter(java.util.Objects::nonNull).min(Instant::compareTo).orElse(now());
+                    armDeadline(workflow.workflowId(), started);
+                }
+            }
+            advance();
+        });
+    }
+
+    CompletableFuture<Execution> cancel(String principal, String comment) {
+        return command(() -> {
+            ExecutionState state = header.state();
+            if (state.terminal()) {
+                throw new DomainException.FailedPrecondition("EXECUTION_ENDED", "execution " + id + " already ended ("
+                        + state + "); nothing to cancel", Map.of("execution_id", id));
+            }
+            String reason = "cancelled by " + principal + (comment == null || comment.isBlank() ? "" : ": " + comment);
+            flushLogs();
+            Change change = new Change();
+            for (Attempt attempt : List.copyOf(attempts.values())) {
+                attempt.stop(reason);
+            }
+            attempts.clear();
+            Instant now = now();
+            for (StepRun step : steps.values()) {
+                if (!step.state().terminal()) {
+                    StepRun cancelled = step.with(StepState.CANCELLED, step.attempt(), reason, Map.of(), step.startTime(), now);
+                    change.step(cancelled);
+                    change.event(finished(cancelled, now));
+                }
+            }
+            for (WorkflowRun workflow : workflows.values()) {
+                if (!workflow.state().terminal()) {
+                    change.workflow(new WorkflowRun(workflow.workflowId(), workflow.phase(), StepState.CANCELLED));
+                }
+            }
+            change.state = ExecutionState.CANCELLED;
+            change.error = reason;
+            change.endTime = now;
+            change.event(new EventPayload.StateChanged(state, ExecutionState.CANCELLED, reason));
+            commit(change);
+            end(state == ExecutionState.RUNNING);
+            return current();
+        });
+    }
+
+    /**
+     * @param selfApprovalForbidden true when identities are known: the requester may not approve
+     */
+    CompletableFuture<Execution> approve(String principal, String planDigest, String comment, boolean selfApprovalForbidden) {
+        return command(() -> {
+            awaitingApproval("approve");
+            checkDigest(planDigest, true);
+            if (selfApprovalForbidden && principal.equals(header.requestedBy())) {
+                throw new DomainException.PermissionDenied("SELF_APPROVAL", "the requester of an execution cannot approve it; "
+                        + "another approver must", Map.of("execution_id", id));
+            }
+            Change change = new Change();
+            change.approvedBy = principal;
+            change.comment = comment == null ? "" : comment;
+            change.state = ExecutionState.QUEUED;
+            change.event(new EventPayload.ApprovalDecided(true, principal, change.comment, plan.planDigest()));
+            change.event(new EventPayload.StateChanged(ExecutionState.AWAITING_APPROVAL, ExecutionState.QUEUED,
+                    "approved by " + principal));
+            commit(change);
+            host.queued(this);
+            return current();
+        });
+    }
+
+    CompletableFuture<Execution> reject(String principal, String planDigest, String comment, boolean selfApprovalForbidden) {
+        return command(() -> {
+            awaitingApproval("reject");
+            checkDigest(planDigest, false);
+            Change change = new Change();
+            String reason = "rejected by " + principal + (comment == null || comment.isBlank() ? "" : ": " + comment);
+            change.approvedBy = "";
+            change.comment = comment == null ? "" : comment;
+            change.state = ExecutionState.REJECTED;
+            change.error = reason;
+            change.endTime = now();
+            for (StepRun step : steps.values()) {
+                StepRun skipped = step.with(StepState.SKIPPED, step.attempt(), reason, Map.of(), null, change.endTime);
+                change.step(skipped);
+                change.event(finished(skipped, change.endTime));
+            }
+            workflows.values().forEach(w -> change.workflow(new WorkflowRun(w.workflowId(), w.phase(), StepState.SKIPPED)));
+            change.event(new EventPayload.ApprovalDecided(false, principal, change.comment, plan.planDigest()));
+            change.event(new EventPayload.StateChanged(ExecutionState.AWAITING_APPROVAL, ExecutionState.REJECTED, reason));
+            commit(change);
+            end(false);
+            return current();
+        });
+    }
+
+    /** Queues a failed or cancelled execution again, keeping the steps that succeeded and their outputs. */
+    CompletableFuture<Execution> retry(String principal, String comment) {
+        return command(() -> {
+            ExecutionState state = header.state();
+            if (state != ExecutionState.FAILED && state != ExecutionState.CANCELLED) {
+                throw new DomainException.FailedPrecondition("NOT_RETRYABLE", "only FAILED or CANCELLED executions can be "
+                        + "retried; execution " + id + " is " + state, Map.of("execution_id", id));
+            }
+            Change change = new Change();
+            for (StepRun step : steps.values()) {
+                if (step.state() != StepState.SUCCEEDED) {
+                    attemptBase.put(new StepKey(step.workflowId(), step.step()), step.attempt());
+                    change.step(step.with(StepState.PENDING, step.attempt(), "", Map.of(), null, null));
+                }
+            }
+            for (WorkflowRun workflow : workflows.values()) {
+                if (workflow.state() != StepState.SUCCEEDED) {
+                    change.workflow(new WorkflowRun(workflow.workflowId(), workflow.phase(), StepState.PENDING));
+                }
+            }
+            change.state = ExecutionState.QUEUED;
+            change.error = "";
+            change.endTime = null;
+            change.event(new EventPayload.StateChanged(state, ExecutionState.QUEUED, "retried by " + principal
+                    + (comment == null || comment.isBlank() ? "" : ": " + comment)));
+            expired.clear();
+            commit(change);
+            host.queued(this);
+            return current();
+        });
+    }
+
+    private void awaitingApproval(String verb) {
+        if (header.state() != ExecutionState.AWAITING_APPROVAL) {
+            throw new DomainException.FailedPrecondition("NOT_AWAITING_APPROVAL", "cannot " + verb + " execution " + id
+                    + ": it is " + header.state() + ", not AWAITING_APPROVAL", Map.of("execution_id", id));
+        }
+    }
+
+    private void checkDigest(String planDigest, boolean required) {
+        if ((required || (planDigest != null && !planDigest.isBlank())) && !plan.planDigest().equals(planDigest)) {
+            throw new DomainException.FailedPrecondition("PLAN_DIGEST_MISMATCH", "plan_digest does not match the plan of "
+                    + "execution " + id + " (expected " + plan.planDigest() + ")", Map.of("execution_id", id));
+        }
+    }
+
+    private <T> CompletableFuture<T> command(Supplier<T> action) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        serial.execute(() -> {
+            try {
+                result.complete(action.get());
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
+    }
+
+    // ---- the state machine ----------------------------------------------------------------------
+
+    /** Starts whatever can start now and finishes workflows, phases and the execution when they are done. */
+    private void advance() {
+        if (halted || header.state() != ExecutionState.RUNNING) {
+            return;
+        }
+        boolean executionFailed = workflows.values().stream().anyMatch(w -> w.state() == StepState.FAILED);
+        for (PlannedPhase phase : plan.phases()) {
+            for (PlannedWorkflow workflow : phase.workflows()) {
+                WorkflowRun run = workflows.get(workflow.workflowId());
+                if (run.state().terminal()) {
+                    continue;
+                }
+                if (executionFailed) {
+                    finish(ExecutionState.FAILED);
+                    return;
+                }
+                if (run.state() == StepState.PENDING) {
+                    startWorkflow(phase, workflow);
+                }
+                startReadySteps(workflow);
+                if (halted || header.state() != ExecutionState.RUNNING) {
+                    return;
+                }
+                if (workflowDone(workflow)) {
+                    finishWorkflow(phase, workflow);
+                    executionFailed = workflows.get(workflow.workflowId()).state() == StepState.FAILED;
+                    continue;
+                }
+                return;
+            }
+        }
+        finish(executionFailed ? ExecutionState.FAILED : ExecutionState.SUCCEEDED);
+    }
+
+    private void startWorkflow(PlannedPhase phase, PlannedWorkflow workflow) {
+        Change change = new Change();
+        boolean phaseStarted = phase.workflows().stream()
+                .anyMatch(w -> workflows.get(w.workflowId()).state() != StepState.PENDING);
+        if (!phaseStarted) {
+            change.event(new EventPayload.PhaseStarted(phase.phase()));
+        }
+        change.workflow(new WorkflowRun(workflow.workflowId(), workflow.phase(), StepState.RUNNING));
+        change.event(new EventPayload.WorkflowStarted(workflow.workflowId(), workflow.phase()));
+        commit(change);
+        armDeadline(workflow.workflowId(), now());
+    }
+
+    private void armDeadline(String workflowId, Instant started) {
+        Duration limit = plan.limits().maxWorkflowDuration();
+        if (limit == null || deadlines.containsKey(workflowId)) {
+            return;
+        }
+        Duration left = limit.minus(Duration.between(started, now()));
+        deadlines.put(workflowId, services.scheduler().schedule(left.isNegative() ? Duration.ZERO : left,
+                () -> serial.execute(() -> expire(workflowId))));
+    }
+
+    /** The workflow ran longer than maxWorkflowDuration: its running steps fail, the rest are skipped. */
+    private void expire(String workflowId) {
+        if (halted || header.state() != ExecutionState.RUNNING || workflows.get(workflowId).state().terminal()) {
+            return;
+        }
+        expired.add(workflowId);
+        String reason = "workflow exceeded maxWorkflowDuration (" + Durations.format(plan.limits().maxWorkflowDuration()) + ")";
+        flushLogs();
+        Change change = new Change();
+        Instant now = now();
+        for (Attempt attempt : List.copyOf(attempts.values())) {
+            if (attempt.key.workflowId().equals(workflowId)) {
+                attempt.stop(reason);
+                attempts.remove(attempt.key);
+                StepRun failed = steps.get(attempt.key).with(StepState.FAILED, attempt.number, reason, Map.of(),
+                        attempt.start, now);
+                change.step(failed).event(finished(failed, now));
+            }
+        }
+        if (!change.events.isEmpty()) {
+            commit(change);
+        }
+        advance();
+    }
+
+    private void startReadySteps(PlannedWorkflow workflow) {
+        boolean progressed = true;
+        while (progressed && !halted) {
+            progressed = false;
+            for (int i = 0; i < workflow.steps().size(); i++) {
+                PlannedStep step = workflow.steps().get(i);
+                StepKey key = new StepKey(workflow.workflowId(), step.name());
+                if (steps.get(key).state() != StepState.PENDING || !ready(workflow, i)) {
+                    continue;
+                }
+                Optional<String> skip = skipReason(workflow, step);
+                if (skip.isPresent()) {
+                    settle(key, StepState.SKIPPED, skip.get());
+                    progressed = true;
+                    continue;
+                }
+                Optional<Boolean> condition;
+                try {
+                    condition = condition(workflow, step);
+                } catch (IllegalArgumentException | StepFailure e) {
+                    settle(key, StepState.FAILED, redactor.apply("condition: " + e.getMessage()));
+                    progressed = true;
+                    continue;
+                }
+                if (condition.isPresent() && !condition.get()) {
+                    settle(key, StepState.SKIPPED, "skipped: condition is false");
+                    progressed = true;
+                    continue;
+                }
+                startAttempt(workflow, step, attemptBase.getOrDefault(key, 0) + 1);
+                if (!workflow.parallel()) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /**
+     * Sequential workflows: every earlier step has ended. DAGs: every dependency has ended, and for
+     * {@code on_failure}/{@code always} steps also every {@code on_success} step of the workflow.
+     */
+    private boolean ready(PlannedWorkflow workflow, int index) {
+        PlannedStep step = workflow.steps().get(index);
+        if (!workflow.parallel()) {
+            for (int i = 0; i < index; i++) {
+                if (!state(workflow, workflow.steps().get(i)).terminal()) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        for (String dependency : step.dependsOn()) {
+            if (!steps.get(new StepKey(workflow.workflowId(), dependency)).state().terminal()) {
+                return false;
+            }
+        }
+        if (step.definition().when() != When.ON_SUCCESS) {
+            return workflow.steps().stream().filter(s -> s.definition().when() == When.ON_SUCCESS)
+                    .allMatch(s -> state(workflow, s).terminal());
+        }
+        return true;
+    }
+
+    private Optional<String> skipReason(PlannedWorkflow workflow, PlannedStep step) {
+        if (expired.contains(workflow.workflowId())) {
+            return Optional.of("skipped: workflow exceeded maxWorkflowDuration");
+        }
+        boolean failure = workflowFailing(workflow);
+        boolean dependencyFailed = step.dependsOn().stream().map(d -> steps.get(new StepKey(workflow.workflowId(), d)))
+                .anyMatch(s -> (s.state() == StepState.FAILED && !definition(workflow, s.step()).continueOnError())
+                        || s.state() == StepState.CANCELLED);
+        return switch (step.definition().when()) {
+            case ON_SUCCESS -> failure || dependencyFailed
+                    ? Optional.of("skipped: an earlier step failed") : Optional.empty();
+            case ON_FAILURE -> failure ? Optional.empty() : Optional.of("skipped: nothing failed");
+            case ALWAYS -> Optional.empty();
+        };
+    }
+
+    private boolean workflowFailing(PlannedWorkflow workflow) {
+        return expired.contains(workflow.workflowId()) || workflow.steps().stream().anyMatch(s ->
+                state(workflow, s) == StepState.FAILED && !s.definition().continueOnError());
+    }
+
+    private Optional<Boolean> condition(PlannedWorkflow workflow, PlannedStep step) {
+        StepDefinition d = step.definition();
+        if (d.ifCondition() == null && d.unlessCondition() == null) {
+            return Optional.empty();
+        }
+        Map<String, Object> values = Interpolator.conditionVariables(scope(workflow, step));
+        boolean run = true;
+        if (d.ifCondition() != null) {
+            run = CelExpressions.evaluate(d.ifCondition(), CelExpressions.CONDITION_VARIABLES, values);
+        }
+        if (run && d.unlessCondition() != null) {
+            run = !CelExpressions.evaluate(d.unlessCondition(), CelExpressions.CONDITION_VARIABLES, values);
+        }
+        return Optional.of(run);
+    }
+
+    /** Ends a step that never ran an attempt (skipped, or failed before it could start). */
+    private void settle(StepKey key, StepState state, String reason) {
+        Instant now = now();
+        StepRun step = steps.get(key);
+        StepRun settled = step.with(state, step.attempt(), reason, Map.of(), step.startTime(), now);
+        commit(new Change().step(settled).event(finished(settled, now)));
+    }
+
+    private boolean workflowDone(PlannedWorkflow workflow) {
+        return workflow.steps().stream().allMatch(s -> state(workflow, s).terminal());
+    }
+
+    private void finishWorkflow(PlannedPhase phase, PlannedWorkflow workflow) {
+        boolean succeeded = !workflowFailing(workflow);
+        String error = succeeded ? "" : firstError(workflow);
+        Change change = new Change();
+        change.workflow(new WorkflowRun(workflow.workflowId(), workflow.phase(), succeeded ? StepState.SUCCEEDED
+                : StepState.FAILED));
+        change.event(new EventPayload.WorkflowFinished(workflow.workflowId(), succeeded, error));
+        boolean phaseDone = phase.workflows().stream().allMatch(w -> change.current(w.workflowId()).state().terminal());
+        if (phaseDone) {
+            boolean phaseSucceeded = phase.workflows().stream()
+                    .allMatch(w -> change.current(w.workflowId()).state() == StepState.SUCCEEDED);
+            change.event(new EventPayload.PhaseFinished(phase.phase(), phaseSucceeded));
+        }
+        if (!succeeded && change.error.isEmpty()) {
+            change.error = workflow.workflowId() + ": " + error;
+        }
+        commit(change);
+        Scheduler.Timer deadline = deadlines.remove(workflow.workflowId());
+        if (deadline != null) {
+            deadline.cancel();
+        }
+    }
+
+    private String firstError(PlannedWorkflow workflow) {
+        if (expired.contains(workflow.workflowId())) {
+            return "workflow exceeded maxWorkflowDuration";
+        }
+        return workflow.steps().stream().map(s -> steps.get(new StepKey(workflow.workflowId(), s.name())))
+                .filter(s -> s.state() == StepState.FAILED && !definition(workflow, s.step()).continueOnError())
+                .map(s -> "step " + s.step() + ": " + s.error()).findFirst().orElse("failed");
+    }
+
+    /** Ends the execution: steps and workflows that never ran are skipped, open phases are closed. */
+    private void finish(ExecutionState outcome) {
+        flushLogs();
+        Change change = new Change();
+        Instant now = now();
+        String reason = "skipped: an earlier workflow failed";
+        for (StepRun step : steps.values()) {
+            if (!step.state().terminal()) {
+                StepRun skipped = step.with(StepState.SKIPPED, step.attempt(), reason, Map.of(), step.startTime(), now);
+                change.step(skipped).event(finished(skipped, now));
+            }
+        }
+        for (PlannedPhase phase : plan.phases()) {
+            boolean started = phase.workflows().stream().anyMatch(w -> workflows.get(w.workflowId()).state() != StepState.PENDING);
+            boolean open = phase.workflows().stream().anyMatch(w -> !workflows.get(w.workflowId()).state().terminal());
+            for (PlannedWorkflow workflow : phase.workflows()) {
+                WorkflowRun run = workflows.get(workflow.workflowId());
+                if (!run.state().terminal()) {
+                    change.workflow(new WorkflowRun(run.workflowId(), run.phase(), StepState.SKIPPED));
+                }
+            }
+            if (started && open) {
+                change.event(new EventPayload.PhaseFinished(phase.phase(), false));
+            }
+        }
+        ExecutionState from = header.state();
+        change.state = outcome;
+        change.endTime = now;
+        if (outcome == ExecutionState.SUCCEEDED) {
+            change.error = "";
+        }
+        change.event(new EventPayload.StateChanged(from, outcome, outcome == ExecutionState.SUCCEEDED ? "" : change.error));
+        commit(change);
+        end(true);
+    }
+
+    private void end(boolean wasRunning) {
+        deadlines.values().forEach(Scheduler.Timer::cancel);
+        deadlines.clear();
+        attempts.values().forEach(Attempt::cancelTimers);
+        attempts.clear();
+        host.ended(this, wasRunning);
+    }
+
+    // ---- step attempts --------------------------------------------------------------------------
+
+    private void startAttempt(PlannedWorkflow workflow, PlannedStep step, int number) {
+        StepKey key = new StepKey(workflow.workflowId(), step.name());
+        Instant now = now();
+        String idempotencyKey = id + "/" + workflow.workflowId() + "/" + step.name() + "/" + number;
+        StepRun running = steps.get(key).with(StepState.RUNNING, number, "", Map.of(), now, null);
+        commit(new Change().step(running).event(new EventPayload.StepStarted(workflow.workflowId(), step.name(), number,
+                idempotencyKey, step.type())));
+        Attempt attempt = new Attempt(key, number, now);
+        attempts.put(key, attempt);
+        StepContextImpl context;
+        try {
+            context = context(workflow, step, attempt, idempotencyKey);
+        } catch (StepFailure e) {
+            serial.execute(() -> attemptFailed(key, number, e.getMessage()));
+            return;
+        }
+        Optional<StepExecutor> executor = services.registry().apply(step.type());
+        if (executor.isEmpty()) {
+            serial.execute(() -> attemptFailed(key, number, "no executor is available for step type '" + step.type() + "'"));
+            return;
+        }
+        if (step.definition().timeout() != null) {
+            Duration timeout = step.definition().timeout();
+            attempt.timer = services.scheduler().schedule(timeout, () -> serial.execute(() -> {
+                if (attempts.get(key) == attempt) {
+                    attempt.stop("timed out");
+                    attemptFailed(key, number, "timed out after " + Durations.format(timeout));
+                }
+            }));
+        }
+        Uni<StepResult> work;
+        try {
+            work = header.dryRun() ? executor.get().dryRun(context) : executor.get().execute(context);
+        } catch (RuntimeException e) {
+            serial.execute(() -> attemptFailed(key, number, message(e, step.type())));
+            return;
+        }
+        attempt.subscription = work.runSubscriptionOn(services.stepExecutor()).subscribe().with(
+                result -> serial.execute(() -> attemptSucceeded(key, number, result)),
+                failure -> serial.execute(() -> attemptFailed(key, number, message(failure, step.type()))));
+    }
+
+    private void attemptSucceeded(StepKey key, int number, StepResult result) {
+        Attempt attempt = attempts.get(key);
+        if (attempt == null || attempt.number != number) {
+            return;
+        }
+        attempts.remove(key);
+        attempt.cancelTimers();
+        flushLogs();
+        result.secretOutputs().forEach(k -> redactor.add(result.outputs().get(k)));
+        Map<String, String> outputs = redactor.apply(result.outputs(), result.secretOutputs());
+        Instant now = now();
+        StepRun done = steps.get(key).with(StepState.SUCCEEDED, number, "", outputs, attempt.start, now);
+        commit(new Change().step(done).event(finished(done, now)));
+        advance();
+    }
+
+    private void attemptFailed(StepKey key, int number, String message) {
+        Attempt attempt = attempts.get(key);
+        if (attempt == null || attempt.number != number) {
+            return;
+        }
+        attempt.cancelTimers();
+        flushLogs();
+        String error = redactor.apply(message);
+        PlannedWorkflow workflow = planned.get(key.workflowId());
+        StepDefinition definition = definition(workflow, key.step());
+        int base = attemptBase.getOrDefault(key, 0);
+        int allowed = base + definition.retry().attempts();
+        if (number < allowed && !expired.contains(key.workflowId()) && header.state() == ExecutionState.RUNNING) {
+            Duration delay = definition.retry().delayBefore(number - base + 1);
+            commit(new Change().event(new EventPayload.StepLog(key.workflowId(), key.step(), "attempt " + number
+                    + " failed: " + error + "; retrying in " + Durations.format(delay) + " (attempt " + (number + 1) + " of "
+                    + allowed + ")", "engine")));
+            attempt.retry = services.scheduler().schedule(delay, () -> serial.execute(() -> {
+                if (attempts.get(key) == attempt && header.state() == ExecutionState.RUNNING && !halted) {
+                    attempts.remove(key);
+                    startAttempt(workflow, workflow.step(key.step()), number + 1);
+                }
+            }));
+            return;
+        }
+        attempts.remove(key);
+        Instant now = now();
+        StepRun failed = steps.get(key).with(StepState.FAILED, number, error, Map.of(), attempt.start, now);
+        commit(new Change().step(failed).event(finished(failed, now)));
+        advance();
+    }
+
+    private StepContextImpl context(PlannedWorkflow workflow, PlannedStep step, Attempt attempt, String idempotencyKey) {
+        Interpolator.Scope scope = scope(workflow, step);
+        StepDefinition d = step.definition();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> config = (Map<String, Object>) Interpolator.render(d.config(), scope);
+        String namespace = Interpolator.render(d.namespace(), scope);
+        String path = Interpolator.render(d.path(), scope);
+        return new StepContextImpl(this, workflow.workflowId(), step.name(), step.type(), attempt.number, idempotencyKey,
+                header.dryRun(), config, namespace, path, workflow.baseDirectory(), plan, d.timeout(), attempt.cancellation,
+                attempt);
+    }
+
+    private Interpolator.Scope scope(PlannedWorkflow workflow, PlannedStep step) {
+        Map<String, Map<String, String>> stepOutputs = new LinkedHashMap<>();
+        Map<String, StepState> stepStates = new LinkedHashMap<>();
+        Map<String, String> terraform = Map.of();
+        for (PlannedStep s : workflow.steps()) {
+            StepRun run = steps.get(new StepKey(workflow.workflowId(), s.name()));
+            stepStates.put(s.name(), run.state());
+            if (run.state() == StepState.SUCCEEDED) {
+                stepOutputs.put(s.name(), run.outputs());
+                if (s.type().equals("terraform") && !s.name().equals(step.name())) {
+                    terraform = run.outputs();
+                }
+            }
+        }
+        Map<String, Map<String, String>> resources = new LinkedHashMap<>();
+        for (StepRun run : steps.values()) {
+            if (run.type().equals("resource-provisioning") && run.state() == StepState.SUCCEEDED
+                    && run.step().startsWith("provision-")) {
+                resources.put(run.step().substring("provision-".length()), run.outputs());
+            }
+        }
+        Interpolator.Scope base = new Interpolator.Scope(id, plan.context(), Map.of(), stepOutputs, stepStates, resources,
+                terraform);
+        Map<String, String> rendered = variables.computeIfAbsent(workflow.workflowId(), w -> {
+            Map<String, String> values = new LinkedHashMap<>();
+            workflow.variables().forEach((k, v) -> values.put(k, Interpolator.render(v, base)));
+            return values;
+        });
+        return new Interpolator.Scope(id, plan.context(), rendered, stepOutputs, stepStates, resources, terraform);
+    }
+
+    // ---- logs -----------------------------------------------------------------------------------
+
+    /** Called from executor threads: queues a line and arranges a flush shortly after. */
+    void log(Attempt attempt, String workflowId, String step, String stream, String line) {
+        synchronized (pendingLogs) {
+            if (attempt.lines == MAX_LOG_LINES_PER_ATTEMPT) {
+                attempt.lines++;
+                pendingLogs.add(new EventPayload.StepLog(workflowId, step, "… further output of this attempt is not "
+                        + "recorded (more than " + MAX_LOG_LINES_PER_ATTEMPT + " lines)", "engine"));
+            }
+            if (attempt.lines >= MAX_LOG_LINES_PER_ATTEMPT) {
+                return;
+            }
+            attempt.lines++;
+            pendingLogs.add(new EventPayload.StepLog(workflowId, step, line, stream));
+            scheduleFlush();
+        }
+    }
+
+    void progress(String workflowId, String step, int percent, String message) {
+        synchronized (pendingLogs) {
+            pendingLogs.add(new EventPayload.StepProgress(workflowId, step, Math.max(0, Math.min(100, percent)),
+                    message == null ? "" : message));
+            scheduleFlush();
+        }
+    }
+
+    void secret(String value) {
+        redactor.add(value);
+    }
+
+    private void scheduleFlush() {
+        if (!flushScheduled) {
+            flushScheduled = true;
+            services.scheduler().schedule(services.logFlushDelay(), () -> serial.execute(this::flushLogs));
+        }
+    }
+
+    private void flushLogs() {
+        List<EventPayload> batch;
+        synchronized (pendingLogs) {
+            flushScheduled = false;
+            if (pendingLogs.isEmpty()) {
+                return;
+            }
+            batch = new ArrayList<>(pendingLogs);
+            pendingLogs.clear();
+        }
+        if (halted) {
+            return;
+        }
+        Change change = new Change();
+        for (EventPayload event : batch) {
+            if (event instanceof EventPayload.StepLog log) {
+                change.event(new EventPayload.StepLog(log.workflowId(), log.step(), redactor.apply(log.line()), log.stream()));
+            } else if (event instanceof EventPayload.StepProgress progress) {
+                change.event(new EventPayload.StepProgress(progress.workflowId(), progress.step(), progress.percent(),
+                        redactor.apply(progress.message())));
+            }
+        }
+        commit(change);
+    }
+
+    // ---- commits --------------------------------------------------------------------------------
+
+    private void commit(Change change) {
+        if (halted) {
+            return;
+        }
+        Instant now = now();
+        Execution next = new Execution(id, header.kind(), change.state, plan, header.scoreYaml(), List.of(), List.of(),
+                header.requestedBy(), change.approvedBy, change.comment, header.requestId(), header.dryRun(), change.error,
+                sequence, header.createTime(), change.startTime, change.endTime);
+        ExecutionStore.Transition transition = new ExecutionStore.Transition(id, sequence, next,
+                List.copyOf(change.steps.values()), List.copyOf(change.workflows.values()), change.events, now);
+        long committed;
+        try {
+            committed = commitWithRetry(transition);
+        } catch (StoreException.ConcurrentTransition e) {
+            halt("another writer changed execution " + id + "; this process stops driving it");
+            return;
+        }
+        header = next;
+        steps.putAll(change.steps);
+        workflows.putAll(change.workflows);
+        List<ExecutionEvent> published = new ArrayList<>(change.events.size());
+        long s = sequence;
+        for (EventPayload event : change.events) {
+            published.add(new ExecutionEvent(id, ++s, now, event));
+        }
+        sequence = committed;
+        services.streams().publish(id, published);
+    }
+
+    /**
+     * Commits, waiting out store outages: an execution never fails because the database was briefly
+     * away. A commit whose outcome was lost in an outage is recognised by its sequence afterwards.
+     */
+    private long commitWithRetry(ExecutionStore.Transition transition) {
+        Duration wait = Duration.ofMillis(100);
+        boolean uncertain = false;
+        while (true) {
+            try {
+                return services.store().commit(transition);
+            } catch (StoreException.ConcurrentTransition e) {
+                if (uncertain) {
+                    long expected = transition.expectedSequence() + transition.events().size();
+                    Optional<Execution> stored = services.store().find(id);
+                    if (stored.isPresent() && stored.get().lastSequence() == expected) {
+                        return expected;
+                    }
+                }
+                throw e;
+            } catch (StoreException.Unavailable e) {
+                uncertain = true;
+                LOG.warnf("store unavailable while committing execution %s, retrying in %s: %s", id, wait, e.getMessage());
+                sleep(wait);
+                wait = wait.multipliedBy(2).compareTo(Duration.ofSeconds(5)) > 0 ? Duration.ofSeconds(5) : wait.multipliedBy(2);
+            }
+        }
+    }
+
+    /** Stops driving this execution without changing it (another process owns it now). */
+    private void halt(String why) {
+        LOG.warn(why);
+        halted = true;
+        attempts.values().forEach(a -> a.stop(why));
+        attempts.clear();
+        deadlines.values().forEach(Scheduler.Timer::cancel);
+        deadlines.clear();
+    }
+
+    boolean halted() {
+        return halted;
+    }
+
+    /** Stops running work without recording anything: the process is shutting down and a restart resumes. */
+    void abandon() {
+        serial.execute(() -> halt("shutting down; execution " + id + " resumes after restart"));
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ---- helpers --------------------------------------------------------------------------------
+
+    private StepState state(PlannedWorkflow workflow, PlannedStep step) {
+        return steps.get(new StepKey(workflow.workflowId(), step.name())).state();
+    }
+
+    private static StepDefinition definition(PlannedWorkflow workflow, String step) {
+        return workflow.step(step).definition();
+    }
+
+    private static EventPayload.StepFinished finished(StepRun step, Instant now) {
+        long duration = step.startTime() == null ? 0 : Math.max(0, Duration.between(step.startTime(), now).toMillis());
+        return new EventPayload.StepFinished(step.workflowId(), step.step(), step.state(), step.outputs(), step.error(),
+                step.attempt(), duration);
+    }
+
+    private Instant now() {
+        return services.clock().instant();
+    }
+
+    static String message(Throwable failure, String type) {
+        Throwable t = failure;
+        while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        if (t instanceof StepFailure) {
+            return t.getMessage();
+        }
+        LOG.warnf(t, "step executor for type %s failed unexpectedly", type);
+        return "the " + type + " executor failed unexpectedly" + (t.getMessage() == null ? "" : ": " + t.getMessage());
+    }
+}

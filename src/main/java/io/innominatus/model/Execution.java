@@ -1,0 +1,53 @@
+package io.innominatus.model;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * An execution: one run of a deployment plan or of a single workflow.
+ *
+ * @param requestedBy principal that started it ({@code anonymous} without authentication)
+ * @param scoreYaml the Score file it was planned from
+ * @param lastSequence sequence of the last recorded event
+ */
+public record Execution(
+        String id,
+        DeploymentPlan.Kind kind,
+        ExecutionState state,
+        DeploymentPlan plan,
+        String scoreYaml,
+        List<StepRun> steps,
+        List<WorkflowRun> workflows,
+        String requestedBy,
+        String approvedBy,
+        String decisionComment,
+        String requestId,
+        boolean dryRun,
+        String error,
+        long lastSequence,
+        Instant createTime,
+        Instant startTime,
+        Instant endTime) {
+
+    public Execution {
+        steps = List.copyOf(steps);
+        workflows = List.copyOf(workflows);
+        approvedBy = approvedBy == null ? "" : approvedBy;
+        decisionComment = decisionComment == null ? "" : decisionComment;
+        requestId = requestId == null ? "" : requestId;
+        error = error == null ? "" : error;
+    }
+
+    public String application() {
+        return plan.application();
+    }
+
+    public String environment() {
+        return plan.environment();
+    }
+
+    public Optional<StepRun> step(String workflowId, String step) {
+        return steps.stream().filter(s -> s.workflowId().equals(workflowId) && s.step().equals(step)).findFirst();
+    }
+}

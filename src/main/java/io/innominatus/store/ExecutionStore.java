@@ -1,0 +1,76 @@
+package io.innominatus.store;
+
+import io.innominatus.model.EventPayload;
+import io.innominatus.model.Execution;
+import io.innominatus.model.ExecutionEvent;
+import io.innominatus.model.ExecutionState;
+import io.innominatus.model.StepRun;
+import io.innominatus.model.WorkflowRun;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Durable storage of executions and their event logs. Every change is one transaction that updates
+ * the execution's state and appends its events, guarded by compare-and-set on the last event sequence,
+ * so that an event is never visible without the state it describes and two writers can never both
+ * commit the same transition.
+ */
+public interface ExecutionStore extends DeploymentHistory {
+
+    /**
+     * A new execution with its first events.
+     *
+     * @param requestHash digest of the request, compared when the same {@code requestId} comes again
+     */
+    record NewExecution(Execution execution, List<EventPayload> events, String requestHash) {}
+
+    /** The result of {@link #create}: the stored execution, and whether it was created by this call. */
+    record Created(Execution execution, boolean created) {}
+
+    /**
+     * A change to one execution: its new header (state, approval, error, times), the steps and
+     * workflows whose state changed, and the events that describe the change.
+     *
+     * @param expectedSequence the execution's last sequence the change was computed from
+     */
+    record Transition(String executionId, long expectedSequence, Execution header, List<StepRun> steps,
+            List<WorkflowRun> workflows, List<EventPayload> events, Instant time) {}
+
+    /** Filters of {@link #list}; null or empty fields match everything. */
+    record Query(String application, String environment, ExecutionState state) {}
+
+    /** A page of executions, newest first, and the token of the next page (empty at the end). */
+    record Page(List<Execution> executions, String nextPageToken) {}
+
+    /**
+     * Stores a new execution, or returns the one created earlier with the same request id and hash.
+     *
+     * @throws StoreException.RequestConflict when the request id was used for a different request
+     */
+    Created create(NewExecution execution);
+
+    Optional<Execution> find(String executionId);
+
+    /**
+     * Lists executions newest first.
+     *
+     * @throws StoreException.InvalidPageToken for a malformed token
+     */
+    Page list(Query query, int pageSize, String pageToken);
+
+    /** Events with a sequence above {@code afterSequence}, in order, at most {@code limit}; optionally of one step. */
+    List<ExecutionEvent> events(String executionId, long afterSequence, int limit, String step);
+
+    /** Every execution that has not ended (queued, awaiting approval or running), oldest first. */
+    List<Execution> unfinished();
+
+    /**
+     * Applies a transition atomically.
+     *
+     * @return the new last sequence
+     * @throws StoreException.ConcurrentTransition when another writer changed the execution since
+     *     {@code expectedSequence}
+     */
+    long commit(Transition transition);
+}

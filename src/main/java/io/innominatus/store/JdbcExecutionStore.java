@@ -1,0 +1,493 @@
+package io.innominatus.store;
+
+import io.innominatus.model.DeploymentPlan;
+import io.innominatus.model.EventPayload;
+import io.innominatus.model.Execution;
+import io.innominatus.model.ExecutionEvent;
+import io.innominatus.model.ExecutionState;
+import io.innominatus.model.Phase;
+import io.innominatus.model.StepRun;
+import io.innominatus.model.StepState;
+import io.innominatus.model.WorkflowRun;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * The JDBC execution store, for the embedded H2 file database and for PostgreSQL (one schema, managed
+ * by Flyway, written in SQL both understand).
+ */
+public class JdbcExecutionStore implements ExecutionStore {
+
+    private static final String UNIQUE_VIOLATION = "23505";
+    private static final String HEADER_COLUMNS = "id, kind, state, plan_json, plan_digest, score_yaml, requested_by, "
+            + "approved_by, decision_comment, request_id, dry_run, error, last_sequence, create_time, start_time, end_time";
+
+    private final DataSource dataSource;
+    /** Parsed plans by execution id; plans never change after creation. */
+    private final Map<String, DeploymentPlan> plans = Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, DeploymentPlan> eldest) {
+            return size() > 2048;
+        }
+    });
+
+    public JdbcExecutionStore(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    @FunctionalInterface
+    private interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    private <T> T inTransaction(Work<T> work) {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                T result = work.run(connection);
+                connection.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                rollback(connection);
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StoreException.Unavailable("execution store unavailable: " + e.getMessage(), e);
+        }
+    }
+
+    private <T> T read(Work<T> work) {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(true);
+            connection.setReadOnly(false);
+            return work.run(connection);
+        } catch (SQLException e) {
+            throw new StoreException.Unavailable("execution store unavailable: " + e.getMessage(), e);
+        }
+    }
+
+    private static void rollback(Connection connection) {
+        try {
+            connection.rollback();
+        } catch (SQLException ignored) {
+            // The connection is closed next; the original failure is what matters.
+        }
+    }
+
+    @Override
+    public Created create(NewExecution request) {
+        Execution e = request.execution();
+        try {
+            return inTransaction(c -> {
+                Optional<Created> existing = existingRequest(c, e.requestId(), request.requestHash());
+                if (existing.isPresent()) {
+                    return existing.get();
+                }
+                insert(c, e, request);
+                return new Created(e, true);
+            });
+        } catch (StoreException.Unavailable failure) {
+            // Two requests with the same id raced; the loser sees the winner's row.
+            if (failure.getCause() instanceof SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState())
+                    && !e.requestId().isEmpty()) {
+                return read(c -> existingRequest(c, e.requestId(), request.requestHash())).orElseThrow(() -> failure);
+            }
+            throw failure;
+        }
+    }
+
+    private Optional<Created> existingRequest(Connection c, String requestId, String hash) throws SQLException {
+        if (requestId.isEmpty()) {
+            return Optional.empty();
+        }
+        try (PreparedStatement s = c.prepareStatement("SELECT id, request_hash FROM executions WHERE request_id = ?")) {
+            s.setString(1, requestId);
+            try (ResultSet rs = s.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                String id = rs.getString(1);
+                if (!hash.equals(rs.getString(2))) {
+                    throw new StoreException.RequestConflict(requestId, id);
+                }
+                return Optional.of(new Created(load(c, List.of(id)).get(0), false));
+            }
+        }
+    }
+
+    private void insert(Connection c, Execution e, NewExecution request) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO executions (id, kind, application, product, environment, "
+                + "state, plan_json, plan_digest, catalog_digest, score_yaml, requested_by, approved_by, decision_comment, "
+                + "request_id, request_hash, dry_run, error, last_sequence, version, queue_order, create_time, start_time, "
+                + "end_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, nextval('execution_queue_order'), "
+                + "?, ?, ?)")) {
+            int i = 0;
+            s.setString(++i, e.id());
+            s.setString(++i, e.kind().name());
+            s.setString(++i, e.application());
+            s.setString(++i, e.plan().product());
+            s.setString(++i, e.environment());
+            s.setString(++i, e.state().name());
+            s.setString(++i, JsonCodec.write(e.plan()));
+            s.setString(++i, e.plan().planDigest());
+            s.setString(++i, e.plan().catalogDigest() == null ? "" : e.plan().catalogDigest());
+            s.setString(++i, e.scoreYaml());
+            s.setString(++i, e.requestedBy());
+            s.setString(++i, e.approvedBy());
+            s.setString(++i, e.decisionComment());
+            s.setString(++i, e.requestId().isEmpty() ? null : e.requestId());
+            s.setString(++i, e.requestId().isEmpty() ? null : request.requestHash());
+            s.setBoolean(++i, e.dryRun());
+            s.setString(++i, e.error());
+            s.setLong(++i, request.events().size());
+            s.setObject(++i, time(e.createTime()));
+            s.setObject(++i, time(e.startTime()));
+            s.setObject(++i, time(e.endTime()));
+            s.executeUpdate();
+        }
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO workflow_runs (execution_id, workflow_id, position, phase, "
+                + "state) VALUES (?, ?, ?, ?, ?)")) {
+            for (int i = 0; i < e.workflows().size(); i++) {
+                WorkflowRun w = e.workflows().get(i);
+                s.setString(1, e.id());
+                s.setString(2, w.workflowId());
+                s.setInt(3, i);
+                s.setString(4, w.phase().name());
+                s.setString(5, w.state().name());
+                s.addBatch();
+            }
+            s.executeBatch();
+        }
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO step_runs (execution_id, workflow_id, step, position, type, "
+                + "phase, state, attempt, error, outputs_json, start_time, end_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            for (int i = 0; i < e.steps().size(); i++) {
+                StepRun step = e.steps().get(i);
+                s.setString(1, e.id());
+                s.setString(2, step.workflowId());
+                s.setString(3, step.step());
+                s.setInt(4, i);
+                s.setString(5, step.type());
+                s.setString(6, step.phase().name());
+                s.setString(7, step.state().name());
+                s.setInt(8, step.attempt());
+                s.setString(9, step.error());
+                s.setString(10, JsonCodec.write(step.outputs()));
+                s.setObject(11, time(step.startTime()));
+                s.setObject(12, time(step.endTime()));
+                s.addBatch();
+            }
+            s.executeBatch();
+        }
+        appendEvents(c, e.id(), 0, request.events(), e.createTime());
+        plans.put(e.id(), e.plan());
+    }
+
+    private static void appendEvents(Connection c, String executionId, long after, List<EventPayload> events, Instant time)
+            throws SQLException {
+        if (events.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO execution_events (execution_id, sequence, event_time, kind, "
+                + "step, payload_json) VALUES (?, ?, ?, ?, ?, ?)")) {
+            long sequence = after;
+            for (EventPayload event : events) {
+                s.setString(1, executionId);
+                s.setLong(2, ++sequence);
+                s.setObject(3, time(time));
+                s.setString(4, JsonCodec.kind(event));
+                s.setString(5, JsonCodec.step(event));
+                s.setString(6, JsonCodec.write(event));
+                s.addBatch();
+            }
+            s.executeBatch();
+        }
+    }
+
+    @Override
+    public long commit(Transition t) {
+        long next = t.expectedSequence() + t.events().size();
+        return inTransaction(c -> {
+            Execution h = t.header();
+            try (PreparedStatement s = c.prepareStatement("UPDATE executions SET state = ?, approved_by = ?, decision_comment = ?, "
+                    + "error = ?, start_time = ?, end_time = ?, last_sequence = ?, version = version + 1 "
+                    + "WHERE id = ? AND last_sequence = ?")) {
+                s.setString(1, h.state().name());
+                s.setString(2, h.approvedBy());
+                s.setString(3, h.decisionComment());
+                s.setString(4, h.error());
+                s.setObject(5, time(h.startTime()));
+                s.setObject(6, time(h.endTime()));
+                s.setLong(7, next);
+                s.setString(8, t.executionId());
+                s.setLong(9, t.expectedSequence());
+                if (s.executeUpdate() != 1) {
+                    throw new StoreException.ConcurrentTransition(t.executionId(), t.expectedSequence());
+                }
+            }
+            if (!t.steps().isEmpty()) {
+                try (PreparedStatement s = c.prepareStatement("UPDATE step_runs SET state = ?, attempt = ?, error = ?, "
+                        + "outputs_json = ?, start_time = ?, end_time = ? WHERE execution_id = ? AND workflow_id = ? AND step = ?")) {
+                    for (StepRun step : t.steps()) {
+                        s.setString(1, step.state().name());
+                        s.setInt(2, step.attempt());
+                        s.setString(3, step.error());
+                        s.setString(4, JsonCodec.write(step.outputs()));
+                        s.setObject(5, time(step.startTime()));
+                        s.setObject(6, time(step.endTime()));
+                        s.setString(7, t.executionId());
+                        s.setString(8, step.workflowId());
+                        s.setString(9, step.step());
+                        s.addBatch();
+                    }
+                    s.executeBatch();
+                }
+            }
+            if (!t.workflows().isEmpty()) {
+                try (PreparedStatement s = c.prepareStatement("UPDATE workflow_runs SET state = ? WHERE execution_id = ? "
+                        + "AND workflow_id = ?")) {
+                    for (WorkflowRun w : t.workflows()) {
+                        s.setString(1, w.state().name());
+                        s.setString(2, t.executionId());
+                        s.setString(3, w.workflowId());
+                        s.addBatch();
+                    }
+                    s.executeBatch();
+                }
+            }
+            appendEvents(c, t.executionId(), t.expectedSequence(), t.events(), t.time());
+            if (h.state() == ExecutionState.SUCCEEDED && h.kind() == DeploymentPlan.Kind.DEPLOYMENT && !h.dryRun()) {
+                try (PreparedStatement s = c.prepareStatement("INSERT INTO deployment_history (application, environment, "
+                        + "execution_id, succeeded_at) VALUES (?, ?, ?, ?)")) {
+                    s.setString(1, h.application());
+                    s.setString(2, h.environment());
+                    s.setString(3, h.id());
+                    s.setObject(4, time(t.time()));
+                    s.executeUpdate();
+                }
+            }
+            return next;
+        });
+    }
+
+    @Override
+    public Optional<Execution> find(String executionId) {
+        List<Execution> found = read(c -> load(c, List.of(executionId)));
+        return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+    }
+
+    @Override
+    public Page list(Query query, int pageSize, String pageToken) {
+        Cursor cursor = Cursor.decode(pageToken);
+        return read(c -> {
+            StringBuilder sql = new StringBuilder("SELECT id FROM executions WHERE 1 = 1");
+            List<Object> args = new ArrayList<>();
+            if (query.application() != null && !query.application().isEmpty()) {
+                sql.append(" AND application = ?");
+                args.add(query.application());
+            }
+            if (query.environment() != null && !query.environment().isEmpty()) {
+                sql.append(" AND environment = ?");
+                args.add(query.environment());
+            }
+            if (query.state() != null) {
+                sql.append(" AND state = ?");
+                args.add(query.state().name());
+            }
+            if (cursor != null) {
+                sql.append(" AND (create_time < ? OR (create_time = ? AND id < ?))");
+                args.add(time(cursor.time()));
+                args.add(time(cursor.time()));
+                args.add(cursor.id());
+            }
+            sql.append(" ORDER BY create_time DESC, id DESC LIMIT ?");
+            args.add(pageSize + 1);
+            List<String> ids = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement(sql.toString())) {
+                for (int i = 0; i < args.size(); i++) {
+                    s.setObject(i + 1, args.get(i));
+                }
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getString(1));
+                    }
+                }
+            }
+            boolean more = ids.size() > pageSize;
+            List<Execution> executions = load(c, more ? ids.subList(0, pageSize) : ids);
+            String next = more ? new Cursor(executions.get(executions.size() - 1).createTime(),
+                    executions.get(executions.size() - 1).id()).encode() : "";
+            return new Page(executions, next);
+        });
+    }
+
+    @Override
+    public List<ExecutionEvent> events(String executionId, long afterSequence, int limit, String step) {
+        return read(c -> {
+            String sql = "SELECT sequence, event_time, kind, payload_json FROM execution_events WHERE execution_id = ? "
+                    + "AND sequence > ?" + (step == null || step.isEmpty() ? "" : " AND step = ?") + " ORDER BY sequence LIMIT ?";
+            try (PreparedStatement s = c.prepareStatement(sql)) {
+                int i = 0;
+                s.setString(++i, executionId);
+                s.setLong(++i, afterSequence);
+                if (step != null && !step.isEmpty()) {
+                    s.setString(++i, step);
+                }
+                s.setInt(++i, limit);
+                List<ExecutionEvent> events = new ArrayList<>();
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        events.add(new ExecutionEvent(executionId, rs.getLong(1), instant(rs, 2),
+                                JsonCodec.event(rs.getString(3), rs.getString(4))));
+                    }
+                }
+                return events;
+            }
+        });
+    }
+
+    @Override
+    public List<Execution> unfinished() {
+        return read(c -> {
+            List<String> ids = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT id FROM executions WHERE state IN ('QUEUED', "
+                    + "'AWAITING_APPROVAL', 'RUNNING') ORDER BY queue_order")) {
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getString(1));
+                    }
+                }
+            }
+            return load(c, ids);
+        });
+    }
+
+    @Override
+    public boolean hasSucceeded(String application, String environment) {
+        return read(c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM deployment_history WHERE application = ? "
+                    + "AND environment = ? LIMIT 1")) {
+                s.setString(1, application);
+                s.setString(2, environment);
+                try (ResultSet rs = s.executeQuery()) {
+                    return rs.next();
+                }
+            }
+        });
+    }
+
+    /** Loads executions with their steps and workflows, keeping the order of {@code ids}. */
+    private List<Execution> load(Connection c, List<String> ids) throws SQLException {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        String in = String.join(", ", Collections.nCopies(ids.size(), "?"));
+        Map<String, List<StepRun>> steps = new HashMap<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT execution_id, workflow_id, step, type, phase, state, attempt, error, "
+                + "outputs_json, start_time, end_time FROM step_runs WHERE execution_id IN (" + in + ") ORDER BY position")) {
+            bind(s, ids);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    steps.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(new StepRun(rs.getString(2),
+                            rs.getString(3), rs.getString(4), Phase.valueOf(rs.getString(5)), StepState.valueOf(rs.getString(6)),
+                            rs.getInt(7), rs.getString(8), JsonCodec.outputs(rs.getString(9)), instant(rs, 10), instant(rs, 11)));
+                }
+            }
+        }
+        Map<String, List<WorkflowRun>> workflows = new HashMap<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT execution_id, workflow_id, phase, state FROM workflow_runs "
+                + "WHERE execution_id IN (" + in + ") ORDER BY position")) {
+            bind(s, ids);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    workflows.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(new WorkflowRun(rs.getString(2),
+                            Phase.valueOf(rs.getString(3)), StepState.valueOf(rs.getString(4))));
+                }
+            }
+        }
+        Map<String, Execution> byId = new HashMap<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT " + HEADER_COLUMNS + " FROM executions WHERE id IN (" + in + ")")) {
+            bind(s, ids);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    String id = rs.getString("id");
+                    DeploymentPlan plan = plans.get(id);
+                    if (plan == null) {
+                        plan = JsonCodec.plan(rs.getString("plan_json"));
+                        plans.put(id, plan);
+                    }
+                    byId.put(id, new Execution(id, DeploymentPlan.Kind.valueOf(rs.getString("kind")),
+                            ExecutionState.valueOf(rs.getString("state")), plan, rs.getString("score_yaml"),
+                            steps.getOrDefault(id, List.of()), workflows.getOrDefault(id, List.of()),
+                            rs.getString("requested_by"), rs.getString("approved_by"), rs.getString("decision_comment"),
+                            rs.getString("request_id"), rs.getBoolean("dry_run"), rs.getString("error"),
+                            rs.getLong("last_sequence"), instant(rs, "create_time"), instant(rs, "start_time"),
+                            instant(rs, "end_time")));
+                }
+            }
+        }
+        List<Execution> ordered = new ArrayList<>();
+        ids.forEach(id -> {
+            if (byId.containsKey(id)) {
+                ordered.add(byId.get(id));
+            }
+        });
+        return ordered;
+    }
+
+    private static void bind(PreparedStatement s, List<String> values) throws SQLException {
+        for (int i = 0; i < values.size(); i++) {
+            s.setString(i + 1, values.get(i));
+        }
+    }
+
+    /** Times are stored with microsecond precision, which both databases keep exactly. */
+    static OffsetDateTime time(Instant instant) {
+        return instant == null ? null : instant.truncatedTo(ChronoUnit.MICROS).atOffset(ZoneOffset.UTC);
+    }
+
+    private static Instant instant(ResultSet rs, int column) throws SQLException {
+        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+
+    /** Keyset position of a page: the last execution's create time and id. */
+    private record Cursor(Instant time, String id) {
+        String encode() {
+            String raw = time.getEpochSecond() + ":" + time.getNano() + ":" + id;
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+        }
+
+        static Cursor decode(String token) {
+            if (token == null || token.isEmpty()) {
+                return null;
+            }
+            try {
+                String[] parts = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8).split(":", 3);
+                return new Cursor(Instant.ofEpochSecond(Long.parseLong(parts[0]), Long.parseLong(parts[1])), parts[2]);
+            } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
+                throw new StoreException.InvalidPageToken();
+            }
+        }
+    }
+}
