@@ -76,8 +76,17 @@ class ArchitectureTest {
     void onlyTheApiLayerAndTheCliTouchGeneratedClasses() {
         noClasses().that().resideOutsideOfPackages(ROOT + ".api.grpc..", ROOT + ".api.mapping..", ROOT + ".api.error..",
                         ROOT + ".api.workflow.v1..", ROOT + ".api.policy.v1..", ROOT + ".cli..", ROOT + ".api.security..")
-                .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".api.workflow.v1..", ROOT + ".api.policy.v1..",
-                        "com.google.protobuf..", "io.grpc..")
+                .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".api.workflow.v1..", ROOT + ".api.policy.v1..")
+                .check(classes);
+    }
+
+    @Test
+    void grpcAndProtobufStayInTheApiLayerExceptForHealthChecks() {
+        // The validation step is a gRPC client of other services' grpc.health.v1; nothing else outside the
+        // API layer speaks gRPC or touches protobuf.
+        noClasses().that().resideOutsideOfPackages(ROOT + ".api..", ROOT + ".cli..")
+                .and().doNotHaveFullyQualifiedName(ROOT + ".steps.ValidationStepExecutor")
+                .should().dependOnClassesThat().resideInAnyPackage("com.google.protobuf..", "io.grpc..", "grpc..")
                 .check(classes);
     }
 

@@ -16,6 +16,7 @@ import io.innominatus.model.WorkflowDefinition;
 import io.innominatus.parse.PathRules;
 import io.innominatus.parse.WorkflowParser;
 import io.innominatus.policy.PolicyEvaluator;
+import io.innominatus.steps.StepExecutorRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,10 +45,10 @@ public class CatalogService {
     record CandidatePlacement(String file, String expectedKind, String productDirectory, Path baseDirectory) {}
 
     private final CatalogHolder holder;
-    private final StepExecutorAvailability executors;
+    private final StepExecutorRegistry executors;
     private volatile ActiveCatalog cached;
 
-    public CatalogService(CatalogHolder holder, StepExecutorAvailability executors) {
+    public CatalogService(CatalogHolder holder, StepExecutorRegistry executors) {
         this.holder = holder;
         this.executors = executors;
     }
@@ -197,7 +198,7 @@ public class CatalogService {
         ActiveCatalog active = active();
         List<StepTypeView> types = new ArrayList<>();
         StepTypes.BUILT_IN.forEach((type, description) -> types.add(new StepTypeView(type,
-                active.policies().allowedStepTypes().permits(type), executors.hasExecutor(type), description, "built-in")));
+                active.policies().allowedStepTypes().permits(type), executors.has(type), description, "built-in")));
         for (StepTypeRegistration registration : active.admin().stepTypes().values()) {
             types.add(new StepTypeView(registration.type(), active.policies().allowedStepTypes().permits(registration.type()),
                     true, registration.description(), "admin-config"));

@@ -1,25 +1,18 @@
 package io.innominatus.app;
 
-import io.innominatus.store.DeploymentHistory;
 import io.quarkus.arc.DefaultBean;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 
-/** Fallback beans used until an execution store provides the real ones. */
+/** Fallback beans, replaced when a more specific one exists. */
 @ApplicationScoped
 public class Defaults {
 
+    /** Without authentication every caller is anonymous. */
     @Produces
     @DefaultBean
     @ApplicationScoped
-    DeploymentHistory neverDeployed() {
-        return (application, environment) -> false;
-    }
-
-    @Produces
-    @DefaultBean
-    @ApplicationScoped
-    StepExecutorAvailability noExecutors() {
-        return type -> false;
+    CallerProvider anonymousCallers() {
+        return () -> Caller.ANONYMOUS;
     }
 }

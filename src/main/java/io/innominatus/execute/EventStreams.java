@@ -79,8 +79,9 @@ public final class EventStreams {
             return events;
         }
 
+        /** A private copy of the signal: a watcher that goes away cancels its copy, never the shared signal. */
         synchronized CompletableFuture<Void> changedAfter(long sequence) {
-            return last > sequence ? CompletableFuture.completedFuture(null) : changed;
+            return last > sequence ? CompletableFuture.completedFuture(null) : changed.copy();
         }
     }
 

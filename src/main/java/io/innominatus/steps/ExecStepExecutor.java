@@ -2,7 +2,6 @@ package io.innominatus.steps;
 
 import io.innominatus.parse.PathRules;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,7 +29,7 @@ public class ExecStepExecutor implements StepExecutor {
 
     @Override
     public Uni<StepResult> execute(StepContext context) {
-        return Uni.createFrom().item(() -> run(context)).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+        return Uni.createFrom().item(() -> run(context));
     }
 
     @Override

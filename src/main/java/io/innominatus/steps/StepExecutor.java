@@ -6,7 +6,8 @@ import io.smallrye.mutiny.Uni;
  * Runs one step type. The engine calls {@link #execute} or, for dry runs, {@link #dryRun}, with a
  * context holding the interpolated configuration, sinks for logs and progress, the idempotency key of
  * the attempt and a cancellation signal. A failed step fails the returned {@code Uni} with a
- * {@link StepFailure}; its message is shown to people (after secrets are redacted).
+ * {@link StepFailure}; its message is shown to people (after secrets are redacted). The engine
+ * subscribes on a thread meant for blocking work, so an executor may block while it is subscribed.
  */
 public interface StepExecutor {
 

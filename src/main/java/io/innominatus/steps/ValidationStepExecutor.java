@@ -8,7 +8,6 @@ import io.grpc.netty.NettyChannelBuilder;
 import io.innominatus.model.HealthCheck;
 import io.innominatus.parse.Durations;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -52,7 +51,7 @@ public class ValidationStepExecutor implements StepExecutor {
 
     @Override
     public Uni<StepResult> execute(StepContext context) {
-        return Uni.createFrom().item(() -> run(context)).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+        return Uni.createFrom().item(() -> run(context));
     }
 
     @Override

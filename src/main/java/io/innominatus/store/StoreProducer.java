@@ -24,7 +24,7 @@ public class StoreProducer {
 
     @Produces
     @ApplicationScoped
-    JdbcExecutionStore executionStore(@Any Instance<AgroalDataSource> dataSources, @Any Instance<Flyway> flyways,
+    ExecutionStore executionStore(@Any Instance<AgroalDataSource> dataSources, @Any Instance<Flyway> flyways,
             @ConfigProperty(name = "quarkus.datasource.postgresql.jdbc.url") Optional<String> postgresUrl) {
         boolean postgres = postgresUrl.filter(u -> !u.isBlank()).isPresent();
         AgroalDataSource dataSource = postgres

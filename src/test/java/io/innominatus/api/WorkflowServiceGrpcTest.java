@@ -56,13 +56,16 @@ class WorkflowServiceGrpcTest extends GrpcTestSupport {
         assertFalse(fraud.getAllowed());
         assertTrue(fraud.getDisallowedReasons(0).startsWith("PRODUCT_WORKFLOW_NOT_ALLOWED"));
 
-        ListWorkflowsResponse first = workflows.listWorkflows(ListWorkflowsRequest.newBuilder().setPageSize(4).build());
-        assertEquals(4, first.getWorkflowsCount());
+        ListWorkflowsResponse first = workflows.listWorkflows(ListWorkflowsRequest.newBuilder().setPageSize(5).build());
+        assertEquals(5, first.getWorkflowsCount());
         assertFalse(first.getNextPageToken().isEmpty());
         ListWorkflowsResponse second = workflows.listWorkflows(ListWorkflowsRequest.newBuilder()
-                .setPageSize(4).setPageToken(first.getNextPageToken()).build());
-        assertEquals(2, second.getWorkflowsCount());
+                .setPageSize(5).setPageToken(first.getNextPageToken()).build());
+        assertEquals(4, second.getWorkflowsCount());
         assertEquals("", second.getNextPageToken());
+        assertEquals(List.of("platform/cost-monitoring", "platform/diagnostics", "platform/failure-drill",
+                "platform/maintenance-window", "platform/security-scan"),
+                first.getWorkflowsList().stream().map(Workflow::getWorkflowId).toList());
 
         ListWorkflowsResponse pre = workflows.listWorkflows(ListWorkflowsRequest.newBuilder()
                 .setPhase(Phase.PHASE_PRE_DEPLOYMENT).build());

@@ -1,12 +1,14 @@
 package io.innominatus.api.grpc;
 
 import io.innominatus.api.mapping.CatalogMapper;
+import io.innominatus.api.mapping.ExecutionMapper;
 import io.innominatus.api.mapping.PlanMapper;
 import io.innominatus.api.workflow.v1.*;
+import io.innominatus.app.CallerProvider;
 import io.innominatus.app.CatalogService;
+import io.innominatus.app.ExecutionService;
 import io.innominatus.app.PageRequest;
 import io.innominatus.app.PlanningService;
-import io.innominatus.model.DomainException;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
@@ -18,10 +20,15 @@ public class WorkflowGrpcService implements WorkflowService {
 
     private final CatalogService catalog;
     private final PlanningService planning;
+    private final ExecutionService executions;
+    private final CallerProvider callers;
 
-    public WorkflowGrpcService(CatalogService catalog, PlanningService planning) {
+    public WorkflowGrpcService(CatalogService catalog, PlanningService planning, ExecutionService executions,
+            CallerProvider callers) {
         this.catalog = catalog;
         this.planning = planning;
+        this.executions = executions;
+        this.callers = callers;
     }
 
     @Override
@@ -84,56 +91,98 @@ public class WorkflowGrpcService implements WorkflowService {
     }
 
     @Override
+    @Blocking
     public Uni<StartDeploymentResponse> startDeployment(StartDeploymentRequest request) {
-        return notYet();
+        return Uni.createFrom().item(() -> StartDeploymentResponse.newBuilder()
+                .setExecution(ExecutionMapper.toProto(executions.startDeployment(request.getScoreYaml(),
+                        request.getEnvironment(), request.getRequestId(), request.getDryRun(), callers.current())))
+                .build());
     }
 
     @Override
+    @Blocking
     public Uni<RunWorkflowResponse> runWorkflow(RunWorkflowRequest request) {
-        return notYet();
+        return Uni.createFrom().item(() -> RunWorkflowResponse.newBuilder()
+                .setExecution(ExecutionMapper.toProto(executions.runWorkflow(request.getWorkflowId(), request.getScoreYaml(),
+                        request.getEnvironment(), request.getRequestId(), request.getDryRun(), callers.current())))
+                .build());
     }
 
     @Override
+    @Blocking
     public Uni<GetExecutionResponse> getExecution(GetExecutionRequest request) {
-        return notYet();
+        return Uni.createFrom().item(() -> GetExecutionResponse.newBuilder()
+                .setExecution(ExecutionMapper.toProto(executions.get(request.getExecutionId())))
+                .build());
     }
 
     @Override
+    @Blocking
     public Uni<ListExecutionsResponse> listExecutions(ListExecutionsRequest request) {
-        return notYet();
+        return Uni.createFrom().item(() -> {
+            var page = executions.list(request.getApplication(), request.getEnvironment(),
+                    ExecutionMapper.stateFilter(request.getState(), "state"), request.getPageSize(), request.getPageToken());
+            return ListExecutionsResponse.newBuilder()
+                    .addAllExecutions(page.executions().stream().map(ExecutionMapper::toProto).toList())
+                    .setNextPageToken(page.nextPageToken())
+                    .build();
+        });
     }
 
     @Override
+    @Blocking
     public Uni<ListExecutionEventsResponse> listExecutionEvents(ListExecutionEventsRequest request) {
-        return notYet();
+        return Uni.createFrom().item(() -> {
+            var page = executions.events(request.getExecutionId(), request.getAfterSequence(), request.getStep(),
+                    request.getPageSize(), request.getPageToken());
+            return ListExecutionEventsResponse.newBuilder()
+                    .addAllEvents(page.events().stream().map(ExecutionMapper::toProto).toList())
+                    .setNextPageToken(page.nextPageToken())
+                    .build();
+        });
     }
 
     @Override
     public Multi<WatchExecutionResponse> watchExecution(WatchExecutionRequest request) {
-        return Multi.createFrom().failure(new DomainException.Unavailable("NOT_IMPLEMENTED", "executions are not available"));
+        return Uni.createFrom().item(() -> executions.watch(request.getExecutionId(), request.getAfterSequence()))
+                .runSubscriptionOn(io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool())
+                .onItem().transformToMulti(events -> events)
+                .map(event -> WatchExecutionResponse.newBuilder().setEvent(ExecutionMapper.toProto(event)).build());
     }
 
     @Override
+    @Blocking
     public Uni<CancelExecutionResponse> cancelExecution(CancelExecutionRequest request) {
-        return notYet();
+        return Uni.createFrom().item(() -> CancelExecutionResponse.newBuilder()
+                .setExecution(ExecutionMapper.toProto(executions.cancel(request.getExecutionId(), request.getComment(),
+                        callers.current())))
+                .build());
     }
 
     @Override
+    @Blocking
     public Uni<ApproveExecutionResponse> approveExecution(ApproveExecutionRequest request) {
-        return notYet();
+        return Uni.createFrom().item(() -> ApproveExecutionResponse.newBuilder()
+                .setExecution(ExecutionMapper.toProto(executions.approve(request.getExecutionId(), request.getPlanDigest(),
+                        request.getComment(), callers.current())))
+                .build());
     }
 
     @Override
+    @Blocking
     public Uni<RejectExecutionResponse> rejectExecution(RejectExecutionRequest request) {
-        return notYet();
+        return Uni.createFrom().item(() -> RejectExecutionResponse.newBuilder()
+                .setExecution(ExecutionMapper.toProto(executions.reject(request.getExecutionId(), request.getPlanDigest(),
+                        request.getComment(), callers.current())))
+                .build());
     }
 
     @Override
+    @Blocking
     public Uni<RetryExecutionResponse> retryExecution(RetryExecutionRequest request) {
-        return notYet();
-    }
-
-    private static <T> Uni<T> notYet() {
-        return Uni.createFrom().failure(new DomainException.Unavailable("NOT_IMPLEMENTED", "executions are not available"));
+        return Uni.createFrom().item(() -> RetryExecutionResponse.newBuilder()
+                .setExecution(ExecutionMapper.toProto(executions.retry(request.getExecutionId(), request.getComment(),
+                        callers.current())))
+                .build());
     }
 }

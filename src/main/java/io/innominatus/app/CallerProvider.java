@@ -1,0 +1,7 @@
+package io.innominatus.app;
+
+/** Tells who the current caller is. */
+public interface CallerProvider {
+
+    Caller current();
+}

@@ -1,0 +1,93 @@
+package io.innominatus.app;
+
+import io.innominatus.execute.EngineServices;
+import io.innominatus.execute.EventStreams;
+import io.innominatus.execute.ExecutionEngine;
+import io.innominatus.execute.SystemScheduler;
+import io.innominatus.model.HealthCheck;
+import io.innominatus.steps.NamedHealthChecks;
+import io.innominatus.steps.StepExecutorRegistry;
+import io.innominatus.store.ExecutionStore;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Wires the engine: its store, threads, timers, step executors and the policy limit on concurrency. */
+@ApplicationScoped
+public class EngineConfiguration {
+
+    /** Threads that run the executions' state machines and their store commits. */
+    private final ExecutorService engineThreads = Executors.newFixedThreadPool(
+            Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), daemon("innominatus-engine"));
+    /** Threads on which step attempts run; steps block on processes and networks. */
+    private final ExecutorService stepThreads = Executors.newCachedThreadPool(daemon("innominatus-step"));
+    private final SystemScheduler scheduler = new SystemScheduler();
+
+    @Produces
+    @Singleton
+    EventStreams eventStreams(ExecutionStore store) {
+        return new EventStreams(store, engineThreads);
+    }
+
+    @Produces
+    @Singleton
+    ExecutionEngine engine(ExecutionStore store, EventStreams streams, StepExecutorRegistry registry, CatalogService catalogs) {
+        EngineServices services = new EngineServices(store, streams, registry::find, scheduler, Clock.systemUTC(),
+                engineThreads, stepThreads, Duration.ofMillis(25));
+        return new ExecutionEngine(services, () -> {
+            try {
+                return catalogs.active().policies().maxConcurrentWorkflows();
+            } catch (RuntimeException e) {
+                return 0;
+            }
+        });
+    }
+
+    @Produces
+    @Singleton
+    NamedHealthChecks namedHealthChecks(CatalogService catalogs) {
+        return name -> {
+            try {
+                return Optional.<HealthCheck>ofNullable(catalogs.active().admin().healthChecks().get(name));
+            } catch (RuntimeException e) {
+                return Optional.empty();
+            }
+        };
+    }
+
+    /** Resumes unfinished executions once the service is up. */
+    void onStart(@Observes StartupEvent event, ExecutionEngine engine) {
+        engine.recover();
+    }
+
+    void onStop(@Observes ShutdownEvent event, ExecutionEngine engine) {
+        engine.shutdown();
+        scheduler.close();
+        stepThreads.shutdownNow();
+        engineThreads.shutdown();
+    }
+
+    void dispose(@Disposes ExecutionEngine engine) {
+        engine.shutdown();
+    }
+
+    private static ThreadFactory daemon(String prefix) {
+        AtomicInteger counter = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + "-" + counter.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

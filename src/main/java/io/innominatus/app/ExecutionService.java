@@ -1,0 +1,211 @@
+package io.innominatus.app;
+
+import io.innominatus.execute.ExecutionEngine;
+import io.innominatus.model.CanonicalJson;
+import io.innominatus.model.DeploymentPlan;
+import io.innominatus.model.DomainException;
+import io.innominatus.model.Execution;
+import io.innominatus.model.ExecutionEvent;
+import io.innominatus.model.ExecutionState;
+import io.innominatus.model.PlannedStep;
+import io.innominatus.steps.StepExecutorRegistry;
+import io.innominatus.store.ExecutionStore;
+import io.innominatus.store.StoreException;
+import io.smallrye.mutiny.Multi;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/** Execution use cases: start deployments and workflow runs, read them, watch them, and control them. */
+@ApplicationScoped
+public class ExecutionService {
+
+    private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+    private static final Pattern EXECUTION_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+
+    /** A page of events and the token of the next page (empty at the end). */
+    public record EventPage(List<ExecutionEvent> events, String nextPageToken) {}
+
+    private final PlanningService planning;
+    private final ExecutionEngine engine;
+    private final ExecutionStore store;
+    private final StepExecutorRegistry executors;
+
+    public ExecutionService(PlanningService planning, ExecutionEngine engine, ExecutionStore store,
+            StepExecutorRegistry executors) {
+        this.planning = planning;
+        this.engine = engine;
+        this.store = store;
+        this.executors = executors;
+    }
+
+    /**
+     * Plans a deployment and starts it.
+     *
+     * @throws DomainException.PolicyBlocked when policy blocks the plan
+     */
+    public Execution startDeployment(String scoreYaml, String environment, String requestId, boolean dryRun, Caller caller) {
+        checkRequestId(requestId);
+        DeploymentPlan plan = planning.planDeployment(scoreYaml, environment, List.of()).plan();
+        return submit(plan, scoreYaml, requestId, dryRun, caller, List.of("deployment", environment, dryRun, scoreYaml));
+    }
+
+    /** Plans a run of one catalog workflow and starts it. */
+    public Execution runWorkflow(String workflowId, String scoreYaml, String environment, String requestId, boolean dryRun,
+            Caller caller) {
+        checkRequestId(requestId);
+        DeploymentPlan plan = planning.planWorkflowRun(workflowId, scoreYaml, environment).plan();
+        return submit(plan, scoreYaml, requestId, dryRun, caller,
+                List.of("workflow", workflowId, environment, dryRun, scoreYaml));
+    }
+
+    private Execution submit(DeploymentPlan plan, String scoreYaml, String requestId, boolean dryRun, Caller caller,
+            List<Object> request) {
+        if (!plan.allowed()) {
+            throw new DomainException.PolicyBlocked("policy blocks this " + (plan.kind() == DeploymentPlan.Kind.WORKFLOW
+                    ? "workflow run" : "deployment") + ": " + String.join("; ", plan.blockingViolations().stream()
+                    .map(v -> v.ruleId() + ": " + v.message()).toList()), plan.blockingViolations());
+        }
+        TreeSet<String> missing = new TreeSet<>();
+        plan.workflows().flatMap(w -> w.steps().stream()).map(PlannedStep::type)
+                .filter(type -> !executors.has(type)).forEach(missing::add);
+        if (!missing.isEmpty()) {
+            throw new DomainException.FailedPrecondition("STEP_EXECUTOR_MISSING", "no executor is available for step type(s) "
+                    + String.join(", ", missing) + " used by this plan; nothing was started",
+                    Map.of("step_types", String.join(",", missing)));
+        }
+        String hash = CanonicalJson.sha256(request);
+        return store(() -> {
+            try {
+                return engine.submit(new ExecutionEngine.Submission(plan, scoreYaml, caller.principal(),
+                        requestId == null ? "" : requestId, hash, dryRun)).execution();
+            } catch (StoreException.RequestConflict e) {
+                throw new DomainException.AlreadyExists("REQUEST_ID_REUSED", e.getMessage(),
+                        Map.of("request_id", requestId, "execution_id", e.existingExecutionId()));
+            }
+        });
+    }
+
+    public Execution get(String executionId) {
+        checkExecutionId(executionId);
+        return store(() -> store.find(executionId)).orElseThrow(() -> new DomainException.NotFound("execution", executionId));
+    }
+
+    public ExecutionStore.Page list(String application, String environment, ExecutionState state, int pageSize,
+            String pageToken) {
+        if (pageSize < 0) {
+            throw DomainException.InvalidInput.field("page_size", "must not be negative");
+        }
+        int size = pageSize == 0 ? PageRequest.DEFAULT_SIZE : Math.min(pageSize, PageRequest.MAX_SIZE);
+        try {
+            return store(() -> store.list(new ExecutionStore.Query(application, environment, state), size, pageToken));
+        } catch (StoreException.InvalidPageToken e) {
+            throw DomainException.InvalidInput.field("page_token", "malformed page token");
+        }
+    }
+
+    /** Stored events in sequence order, optionally of one step; pages continue after the last sequence returned. */
+    public EventPage events(String executionId, long afterSequence, String step, int pageSize, String pageToken) {
+        if (afterSequence < 0) {
+            throw DomainException.InvalidInput.field("after_sequence", "must not be negative");
+        }
+        get(executionId);
+        long after = afterSequence;
+        if (pageToken != null && !pageToken.isEmpty()) {
+            try {
+                after = Long.parseLong(pageToken);
+            } catch (NumberFormatException e) {
+                throw DomainException.InvalidInput.field("page_token", "malformed page token");
+            }
+        }
+        int size = pageSize <= 0 ? 500 : Math.min(pageSize, 5000);
+        long from = after;
+        List<ExecutionEvent> events = store(() -> store.events(executionId, from, size + 1, step));
+        boolean more = events.size() > size;
+        List<ExecutionEvent> page = more ? events.subList(0, size) : events;
+        return new EventPage(page, more ? Long.toString(page.get(page.size() - 1).sequence()) : "");
+    }
+
+    /**
+     * The execution's events after {@code afterSequence}, replayed and followed.
+     *
+     * @throws DomainException.NotFound when the execution does not exist
+     */
+    public Multi<ExecutionEvent> watch(String executionId, long afterSequence) {
+        if (afterSequence < 0) {
+            throw DomainException.InvalidInput.field("after_sequence", "must not be negative");
+        }
+        get(executionId);
+        return engine.watch(executionId, afterSequence);
+    }
+
+    public Execution cancel(String executionId, String comment, Caller caller) {
+        checkExecutionId(executionId);
+        return await(() -> engine.cancel(executionId, caller.principal(), comment));
+    }
+
+    public Execution approve(String executionId, String planDigest, String comment, Caller caller) {
+        checkExecutionId(executionId);
+        if (planDigest == null || planDigest.isBlank()) {
+            throw DomainException.InvalidInput.field("plan_digest", "required: the plan_digest of the plan being approved");
+        }
+        return await(() -> engine.approve(executionId, caller.principal(), planDigest, comment, caller.authenticated()));
+    }
+
+    public Execution reject(String executionId, String planDigest, String comment, Caller caller) {
+        checkExecutionId(executionId);
+        return await(() -> engine.reject(executionId, caller.principal(), planDigest, comment, caller.authenticated()));
+    }
+
+    public Execution retry(String executionId, String comment, Caller caller) {
+        checkExecutionId(executionId);
+        return await(() -> engine.retry(executionId, caller.principal(), comment));
+    }
+
+    private static void checkRequestId(String requestId) {
+        if (requestId != null && !requestId.isEmpty() && !REQUEST_ID.matcher(requestId).matches()) {
+            throw DomainException.InvalidInput.field("request_id", "at most 128 characters of letters, digits and . _ : -");
+        }
+    }
+
+    private static void checkExecutionId(String executionId) {
+        if (executionId == null || executionId.isBlank()) {
+            throw DomainException.InvalidInput.field("execution_id", "required");
+        }
+        if (!EXECUTION_ID.matcher(executionId).matches()) {
+            throw DomainException.InvalidInput.field("execution_id", "'" + executionId + "' is not an execution id (a UUID)");
+        }
+    }
+
+    private static Execution await(Supplier<CompletableFuture<Execution>> command) {
+        try {
+            return store(command).join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw translate(cause);
+            }
+            throw e;
+        }
+    }
+
+    /** Runs a store call, reporting an unreachable database as UNAVAILABLE. */
+    private static <T> T store(Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (StoreException.Unavailable e) {
+            throw new DomainException.Unavailable("STORE_UNAVAILABLE", "the execution store is unavailable; try again");
+        }
+    }
+
+    private static RuntimeException translate(RuntimeException e) {
+        if (e instanceof StoreException.Unavailable) {
+            return new DomainException.Unavailable("STORE_UNAVAILABLE", "the execution store is unavailable; try again");
+        }
+        return e;
+    }
+}
