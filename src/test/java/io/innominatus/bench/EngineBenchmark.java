@@ -1,0 +1,260 @@
+package io.innominatus.bench;
+
+import io.agroal.api.AgroalDataSource;
+import io.agroal.api.configuration.supplier.AgroalDataSourceConfigurationSupplier;
+import io.agroal.api.security.NamePrincipal;
+import io.agroal.api.security.SimplePassword;
+import io.innominatus.TestWorkflows;
+import io.innominatus.execute.EngineServices;
+import io.innominatus.execute.EventStreams;
+import io.innominatus.execute.ExecutionEngine;
+import io.innominatus.execute.SystemScheduler;
+import io.innominatus.model.DeploymentPlan;
+import io.innominatus.model.EventPayload;
+import io.innominatus.model.ExecutionEvent;
+import io.innominatus.model.ExecutionState;
+import io.innominatus.model.PlanAssembly;
+import io.innominatus.model.ResolvedDeployment;
+import io.innominatus.model.Tier;
+import io.innominatus.model.WorkflowDefinition;
+import io.innominatus.policy.PolicyEvaluator;
+import io.innominatus.resolve.Resolver;
+import io.innominatus.steps.StepContext;
+import io.innominatus.steps.StepExecutor;
+import io.innominatus.steps.StepResult;
+import io.innominatus.store.JdbcExecutionStore;
+import io.smallrye.mutiny.Uni;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.HdrHistogram.Histogram;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The engine on its real store (embedded H2 file database and PostgreSQL), real threads and time, with
+ * steps that do nothing, so that what is measured is the engine: per-step overhead, the time from
+ * submission to the first step, and completed 10-step executions per second at saturation.
+ */
+class EngineBenchmark {
+
+    private static final int RUNS = 3;
+    private static final int STEPS = 10;
+    private final BenchResults results = new BenchResults();
+
+    /** Does nothing and succeeds: the cost of a step is the engine's alone. */
+    static final class NoopExecutor implements StepExecutor {
+        @Override
+        public String type() {
+            return "noop";
+        }
+
+        @Override
+        public Uni<StepResult> execute(StepContext context) {
+            return Uni.createFrom().item(StepResult.EMPTY);
+        }
+
+        @Override
+        public Uni<StepResult> dryRun(StepContext context) {
+            return execute(context);
+        }
+    }
+
+    /** An engine wired as in production, on the given database. */
+    static final class Bench implements AutoCloseable {
+        final JdbcExecutionStore store;
+        final ExecutionEngine engine;
+        final SystemScheduler scheduler = new SystemScheduler();
+        final ExecutorService engineThreads = Executors.newFixedThreadPool(8);
+        final ExecutorService stepThreads = Executors.newCachedThreadPool();
+        final AgroalDataSource dataSource;
+
+        Bench(String url, String user, String password, int maxConcurrent) throws Exception {
+            dataSource = AgroalDataSource.from(new AgroalDataSourceConfigurationSupplier()
+                    .connectionPoolConfiguration(pool -> pool.maxSize(16).connectionFactoryConfiguration(factory -> factory
+                            .jdbcUrl(url).principal(user == null ? null : new NamePrincipal(user))
+                            .credential(password == null ? null : new SimplePassword(password)))));
+            Flyway.configure().dataSource(dataSource).load().migrate();
+            store = new JdbcExecutionStore(dataSource);
+            EventStreams streams = new EventStreams(store, engineThreads);
+            NoopExecutor noop = new NoopExecutor();
+            engine = new ExecutionEngine(new EngineServices(store, streams,
+                    type -> type.equals("noop") ? Optional.of(noop) : Optional.empty(), scheduler, Clock.systemUTC(),
+                    engineThreads, stepThreads, Duration.ofMillis(25)), () -> maxConcurrent);
+        }
+
+        String submit(DeploymentPlan plan) {
+            return engine.submit(new ExecutionEngine.Submission(plan, "score", "bench", "", "", false)).execution().id();
+        }
+
+        List<ExecutionEvent> awaitEnd(String id) {
+            return engine.watch(id, 0).collect().asList().await().atMost(Duration.ofMinutes(2));
+        }
+
+        @Override
+        public void close() throws Exception {
+            engine.shutdown();
+            scheduler.close();
+            engineThreads.shutdownNow();
+            stepThreads.shutdownNow();
+            dataSource.close();
+        }
+    }
+
+    static DeploymentPlan plan(String application, int steps) {
+        StringBuilder yaml = new StringBuilder("apiVersion: workflow.dev/v1\nkind: PlatformWorkflow\nmetadata: {name: bench, "
+                + "phase: deployment, owner: bench}\nspec:\n  triggers: [all_deployments]\n  steps:\n");
+        for (int i = 1; i <= steps; i++) {
+            yaml.append("    - {name: s").append(i).append(", type: noop}\n");
+        }
+        WorkflowDefinition workflow = TestWorkflows.workflow(yaml.toString(), "platform/bench.yaml", null);
+        ResolvedDeployment all = Resolver.resolveDeployment(new Resolver.DeploymentRequest(TestWorkflows.score(application,
+                null), "development", List.of(workflow), List.of(), Map.of(), false));
+        ResolvedDeployment resolved = new ResolvedDeployment(all.kind(), all.context(), all.workflows().stream()
+                .filter(w -> w.definition().tier() != Tier.APPLICATION).toList());
+        return PlanAssembly.assemble(resolved, PolicyEvaluator.evaluate(resolved, TestWorkflows.permissive(), Set.of("noop")),
+                "bench", null);
+    }
+
+    @Test
+    void engineOnH2() throws Exception {
+        String url = "jdbc:h2:file:" + Files.createTempDirectory("bench-h2").resolve("db")
+                + ";WRITE_DELAY=0;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
+        measure("h2", () -> new Bench(url, null, null, 0), () -> new Bench(url, null, null, 32));
+        results.write("Engine (embedded H2 file database)");
+    }
+
+    @Test
+    void engineOnPostgresql() throws Exception {
+        try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start()) {
+            String url = postgres.getJdbcUrl("postgres", "postgres");
+            measure("postgresql", () -> new Bench(url, "postgres", "postgres", 0),
+                    () -> new Bench(url, "postgres", "postgres", 32));
+            results.write("Engine (PostgreSQL)");
+        }
+    }
+
+    interface Factory {
+        Bench create() throws Exception;
+    }
+
+    private void measure(String store, Factory unlimited, Factory saturated) throws Exception {
+        double[] p50 = new double[RUNS];
+        double[] p99 = new double[RUNS];
+        double[] firstP50 = new double[RUNS];
+        double[] firstP99 = new double[RUNS];
+        double[] throughput = new double[RUNS];
+        try (Bench bench = unlimited.create()) {
+            warmUp(bench);
+            for (int run = 0; run < RUNS; run++) {
+                Histogram overhead = stepOverhead(bench, 40);
+                p50[run] = BenchResults.ms(overhead, 50);
+                p99[run] = BenchResults.ms(overhead, 99);
+                Histogram first = submitToFirstStep(bench, 50, Duration.ofSeconds(8));
+                firstP50[run] = BenchResults.ms(first, 50);
+                firstP99[run] = BenchResults.ms(first, 99);
+            }
+        }
+        try (Bench bench = saturated.create()) {
+            warmUp(bench);
+            for (int run = 0; run < RUNS; run++) {
+                throughput[run] = completedPerSecond(bench, 300);
+            }
+        }
+        results.add("step_overhead_ms." + store + ".p50", "per-step engine overhead, no-op steps, " + store + ", p50", "ms", p50);
+        results.add("step_overhead_ms." + store + ".p99", "per-step engine overhead, no-op steps, " + store + ", p99", "ms", p99);
+        results.add("submit_to_first_step_ms." + store + ".p50", "submit → first step started at 50/s, " + store + ", p50",
+                "ms", firstP50);
+        results.add("submit_to_first_step_ms." + store + ".p99", "submit → first step started at 50/s, " + store + ", p99",
+                "ms", firstP99);
+        results.add("completed_executions_per_s." + store, "completed 10-step executions per second, " + store
+                + " (saturated, 32 concurrent)", "/s", throughput);
+    }
+
+    private static void warmUp(Bench bench) {
+        for (int i = 0; i < 30; i++) {
+            bench.awaitEnd(bench.submit(plan("warm-" + i, STEPS)));
+        }
+    }
+
+    /** Time between consecutive step completions of sequential no-op steps: everything the engine does per step. */
+    private static Histogram stepOverhead(Bench bench, int executions) {
+        Histogram histogram = new Histogram(3);
+        for (int i = 0; i < executions; i++) {
+            List<ExecutionEvent> events = bench.awaitEnd(bench.submit(plan("overhead-" + UUID.randomUUID().toString()
+                    .substring(0, 8), STEPS)));
+            Instant previous = null;
+            for (ExecutionEvent event : events) {
+                if (event.payload() instanceof EventPayload.StateChanged s && s.to() == ExecutionState.RUNNING) {
+                    previous = event.time();
+                } else if (event.payload() instanceof EventPayload.StepFinished && previous != null) {
+                    histogram.recordValue(Math.max(1, Duration.between(previous, event.time()).toNanos() / 1000));
+                    previous = event.time();
+                }
+            }
+        }
+        return histogram;
+    }
+
+    /**
+     * Submissions at a constant rate; latency counts from the intended submission time, so a slow
+     * submission delays the measurement instead of hiding (no coordinated omission).
+     */
+    private static Histogram submitToFirstStep(Bench bench, int perSecond, Duration length) throws Exception {
+        Histogram histogram = new Histogram(3);
+        long interval = TimeUnit.SECONDS.toNanos(1) / perSecond;
+        int total = (int) (length.toSeconds() * perSecond);
+        Map<String, Instant> intended = new ConcurrentHashMap<>();
+        List<String> ids = java.util.Collections.synchronizedList(new ArrayList<>());
+        ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor();
+        Instant start = Instant.now().plusMillis(50);
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(total);
+        for (int i = 0; i < total; i++) {
+            Instant when = start.plusNanos(i * interval);
+            clock.schedule(() -> {
+                String id = bench.submit(plan("arrival-" + UUID.randomUUID().toString().substring(0, 8), STEPS));
+                intended.put(id, when);
+                ids.add(id);
+                done.countDown();
+            }, Math.max(0, Duration.between(Instant.now(), when).toNanos()), TimeUnit.NANOSECONDS);
+        }
+        done.await(length.toSeconds() + 60, TimeUnit.SECONDS);
+        clock.shutdown();
+        for (String id : ids) {
+            for (ExecutionEvent event : bench.awaitEnd(id)) {
+                if (event.payload() instanceof EventPayload.StepStarted) {
+                    histogram.recordValue(Math.max(1, Duration.between(intended.get(id), event.time()).toNanos() / 1000));
+                    break;
+                }
+            }
+        }
+        return histogram;
+    }
+
+    private static double completedPerSecond(Bench bench, int executions) {
+        List<String> ids = new ArrayList<>();
+        long started = System.nanoTime();
+        for (int i = 0; i < executions; i++) {
+            ids.add(bench.submit(plan("load-" + UUID.randomUUID().toString().substring(0, 8), STEPS)));
+        }
+        for (String id : ids) {
+            bench.awaitEnd(id);
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        return executions / seconds;
+    }
+}
