@@ -49,10 +49,16 @@ public class ExecutionService {
      *
      * @throws DomainException.PolicyBlocked when policy blocks the plan
      */
-    public Execution startDeployment(String scoreYaml, String environment, String requestId, boolean dryRun, Caller caller) {
+    public Execution startDeployment(String scoreYaml, String environment, String requestId, boolean dryRun,
+            List<PlanningService.CandidateWorkflow> candidates, Caller caller) {
         checkRequestId(requestId);
-        DeploymentPlan plan = planning.planDeployment(scoreYaml, environment, List.of()).plan();
-        return submit(plan, scoreYaml, requestId, dryRun, caller, List.of("deployment", environment, dryRun, scoreYaml));
+        if (!candidates.isEmpty() && !dryRun) {
+            throw DomainException.InvalidInput.field("extra_workflows", "candidate workflows only run as a dry run; a real "
+                    + "deployment runs catalog workflows (get the workflow into the catalog first)");
+        }
+        DeploymentPlan plan = planning.planDeployment(scoreYaml, environment, candidates).plan();
+        return submit(plan, scoreYaml, requestId, dryRun, caller, List.of("deployment", environment, dryRun, scoreYaml,
+                candidates.stream().map(c -> List.of(String.valueOf(c.fileName()), String.valueOf(c.yaml()))).toList()));
     }
 
     /** Plans a run of one catalog workflow and starts it. */

@@ -9,6 +9,7 @@ import java.util.Map;
  * @param metadata the Score file's metadata block
  * @param admin admin-config's {@code admin:} block
  * @param resources the Score file's resources by name
+ * @param score the whole Score document as plain data (containers, images, service…)
  * @param scoreDigest digest of the Score workload
  */
 public record PlanContext(
@@ -18,6 +19,7 @@ public record PlanContext(
         Map<String, Object> metadata,
         Map<String, Object> admin,
         Map<String, ScoreWorkload.ResourceRequest> resources,
+        Map<String, Object> score,
         String scoreDigest) {
 
     public PlanContext {
@@ -25,5 +27,19 @@ public record PlanContext(
         metadata = Immutables.deepCopy(metadata);
         admin = Immutables.deepCopy(admin);
         resources = Immutables.orderedCopy(resources);
+        score = Immutables.deepCopy(score);
+    }
+
+    /** Container images of the workload, by container name. */
+    public Map<String, String> images() {
+        Map<String, String> images = new java.util.LinkedHashMap<>();
+        if (score.get("containers") instanceof Map<?, ?> containers) {
+            containers.forEach((name, container) -> {
+                if (container instanceof Map<?, ?> c && c.get("image") != null) {
+                    images.put(String.valueOf(name), String.valueOf(c.get("image")));
+                }
+            });
+        }
+        return images;
     }
 }

@@ -12,6 +12,7 @@ import java.util.Map;
  * @param resources resources in file order
  * @param workflows application workflows embedded under the innominatus extension key {@code workflows}
  * @param yaml the document as submitted
+ * @param document the document as plain data (maps, lists, scalars), for rules and scanners that read it
  * @param digest lowercase hex SHA-256 of the canonical form of the workload
  */
 public record ScoreWorkload(
@@ -22,9 +23,11 @@ public record ScoreWorkload(
         Map<String, ResourceRequest> resources,
         List<WorkflowDefinition> workflows,
         String yaml,
+        Map<String, Object> document,
         String digest) {
 
     public ScoreWorkload {
+        document = Immutables.deepCopy(document);
         metadata = Immutables.deepCopy(metadata);
         containers = Immutables.orderedCopy(containers);
         ports = Immutables.orderedCopy(ports);

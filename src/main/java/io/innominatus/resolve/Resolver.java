@@ -144,6 +144,6 @@ public final class Resolver {
 
     private static PlanContext context(ScoreWorkload workload, String environment, Map<String, Object> admin) {
         return new PlanContext(workload.name(), workload.product(), environment, workload.metadata(), admin,
-                workload.resources(), workload.digest());
+                workload.resources(), workload.document(), workload.digest());
     }
 }

@@ -176,10 +176,9 @@ public final class ScoreParser {
             if (r.hasErrors()) {
                 return new Result(Optional.empty(), r.diagnostics());
             }
-            Map<String, Object> canonical = new LinkedHashMap<>();
-            canonical.put("document", DocumentReader.plain(doc));
+            Map<String, Object> document = DocumentReader.plainMap(doc);
             ScoreWorkload workload = new ScoreWorkload(name, metadata, containers, ports, resources, workflows, text,
-                    CanonicalJson.sha256(canonical));
+                    document, CanonicalJson.sha256(document));
             return new Result(Optional.of(workload), r.diagnostics());
         }
 

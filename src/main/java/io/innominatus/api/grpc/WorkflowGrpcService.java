@@ -80,9 +80,8 @@ public class WorkflowGrpcService implements WorkflowService {
     @Blocking
     public Uni<PlanDeploymentResponse> planDeployment(PlanDeploymentRequest request) {
         return Uni.createFrom().item(() -> {
-            var candidates = request.getExtraWorkflowsList().stream()
-                    .map(w -> new PlanningService.CandidateWorkflow(w.getFileName(), w.getYaml())).toList();
-            var outcome = planning.planDeployment(request.getScoreYaml(), request.getEnvironment(), candidates);
+            var outcome = planning.planDeployment(request.getScoreYaml(), request.getEnvironment(),
+                    candidates(request.getExtraWorkflowsList()));
             return PlanDeploymentResponse.newBuilder()
                     .setPlan(PlanMapper.toProto(outcome.plan()))
                     .addAllDiagnostics(CatalogMapper.diagnostics(outcome.diagnostics()))
@@ -95,7 +94,8 @@ public class WorkflowGrpcService implements WorkflowService {
     public Uni<StartDeploymentResponse> startDeployment(StartDeploymentRequest request) {
         return Uni.createFrom().item(() -> StartDeploymentResponse.newBuilder()
                 .setExecution(ExecutionMapper.toProto(executions.startDeployment(request.getScoreYaml(),
-                        request.getEnvironment(), request.getRequestId(), request.getDryRun(), callers.current())))
+                        request.getEnvironment(), request.getRequestId(), request.getDryRun(),
+                        candidates(request.getExtraWorkflowsList()), callers.current())))
                 .build());
     }
 
@@ -184,5 +184,9 @@ public class WorkflowGrpcService implements WorkflowService {
                 .setExecution(ExecutionMapper.toProto(executions.retry(request.getExecutionId(), request.getComment(),
                         callers.current())))
                 .build());
+    }
+
+    private static java.util.List<PlanningService.CandidateWorkflow> candidates(java.util.List<WorkflowFile> files) {
+        return files.stream().map(w -> new PlanningService.CandidateWorkflow(w.getFileName(), w.getYaml())).toList();
     }
 }
