@@ -757,7 +757,7 @@ final class ExecutionRun {
         String path = Interpolator.render(d.path(), scope);
         return new StepContextImpl(this, workflow.workflowId(), step.name(), step.type(), attempt.number, idempotencyKey,
                 header.dryRun(), config, namespace, path, workflow.baseDirectory(), plan, d.timeout(), attempt.cancellation,
-                attempt);
+                attempt, scope);
     }
 
     private Interpolator.Scope scope(PlannedWorkflow workflow, PlannedStep step) {

@@ -27,10 +27,12 @@ final class StepContextImpl implements StepContext {
     private final Duration timeout;
     private final Cancellation cancellation;
     private final ExecutionRun.Attempt attemptHandle;
+    private final Interpolator.Scope scope;
 
     StepContextImpl(ExecutionRun run, String workflowId, String step, String type, int attempt, String idempotencyKey,
             boolean dryRun, Map<String, Object> config, String namespace, String path, Path workflowDirectory,
-            DeploymentPlan plan, Duration timeout, Cancellation cancellation, ExecutionRun.Attempt attemptHandle) {
+            DeploymentPlan plan, Duration timeout, Cancellation cancellation, ExecutionRun.Attempt attemptHandle,
+            Interpolator.Scope scope) {
         this.run = run;
         this.workflowId = workflowId;
         this.step = step;
@@ -46,6 +48,12 @@ final class StepContextImpl implements StepContext {
         this.timeout = timeout;
         this.cancellation = cancellation;
         this.attemptHandle = attemptHandle;
+        this.scope = scope;
+    }
+
+    @Override
+    public String interpolate(String text) {
+        return Interpolator.render(text, scope);
     }
 
     @Override

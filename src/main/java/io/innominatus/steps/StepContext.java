@@ -62,6 +62,14 @@ public interface StepContext {
     /** Registers a secret value: it is redacted in logs, errors and outputs from now on. */
     void secret(String value);
 
+    /**
+     * Fills {@code ${...}} references in text the step reads from files (manifests, templates) with the
+     * same values its config was filled with.
+     *
+     * @throws StepFailure when a reference has no value
+     */
+    String interpolate(String text);
+
     // Typed access to config values, failing with a readable message when a value has the wrong type.
 
     default Optional<String> string(String key) {

@@ -1,0 +1,124 @@
+package io.innominatus.steps;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * {@code tagging}: puts {@code config.tags} on the application's namespace and workloads (Deployments,
+ * StatefulSets, Services and their pod templates) as labels, and {@code config.annotations} as
+ * annotations. Values that are not valid label values are made valid (and the step says so).
+ */
+@ApplicationScoped
+public class TaggingStepExecutor implements StepExecutor {
+
+    private static final Pattern KEY = Pattern.compile("([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?"
+            + "[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?");
+    private static final Pattern VALUE = Pattern.compile("([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?");
+    private final KubernetesClient client;
+
+    public TaggingStepExecutor(KubernetesClient client) {
+        this.client = client;
+    }
+
+    @Override
+    public String type() {
+        return "tagging";
+    }
+
+    @Override
+    public Uni<StepResult> execute(StepContext context) {
+        return Uni.createFrom().item(() -> {
+            String namespace = namespace(context);
+            Map<String, String> labels = labels(context);
+            Map<String, String> annotations = new LinkedHashMap<>();
+            context.map("annotations").forEach((k, v) -> annotations.put(k, String.valueOf(v)));
+            List<String> tagged = new ArrayList<>();
+            KubernetesApply.call(() -> {
+                if (client.namespaces().withName(namespace).get() == null) {
+                    throw new StepFailure("namespace " + namespace + " does not exist: deploy the application before tagging it");
+                }
+                client.namespaces().withName(namespace).edit(n -> tag(n, labels, annotations));
+                tagged.add("Namespace/" + namespace);
+                for (var deployment : client.apps().deployments().inNamespace(namespace).list().getItems()) {
+                    client.apps().deployments().inNamespace(namespace).withName(deployment.getMetadata().getName())
+                            .edit(d -> {
+                                tag(d, labels, annotations);
+                                d.getSpec().getTemplate().getMetadata().setLabels(KubernetesApply.merge(
+                                        d.getSpec().getTemplate().getMetadata().getLabels(), labels));
+                                return d;
+                            });
+                    tagged.add(Manifests.describe(deployment));
+                }
+                for (var set : client.apps().statefulSets().inNamespace(namespace).list().getItems()) {
+                    client.apps().statefulSets().inNamespace(namespace).withName(set.getMetadata().getName())
+                            .edit(s -> tag(s, labels, annotations));
+                    tagged.add(Manifests.describe(set));
+                }
+                for (var service : client.services().inNamespace(namespace).list().getItems()) {
+                    client.services().inNamespace(namespace).withName(service.getMetadata().getName())
+                            .edit(s -> tag(s, labels, annotations));
+                    tagged.add(Manifests.describe(service));
+                }
+                return null;
+            }, "tag the objects of namespace " + namespace);
+            tagged.forEach(t -> context.log("tagged " + t + " with " + labels));
+            return StepResult.of(Map.of("namespace", namespace, "tagged", Integer.toString(tagged.size()),
+                    "labels", String.join(",", labels.keySet())));
+        });
+    }
+
+    @Override
+    public Uni<StepResult> dryRun(StepContext context) {
+        return Uni.createFrom().item(() -> {
+            String namespace = namespace(context);
+            Map<String, String> labels = labels(context);
+            context.log("dry run: would label namespace " + namespace + " and its Deployments, StatefulSets and Services with "
+                    + labels);
+            return StepResult.of(Map.of("namespace", namespace));
+        });
+    }
+
+    private static String namespace(StepContext context) {
+        return context.namespace().or(() -> context.string("namespace")).orElse(context.plan().application());
+    }
+
+    private static <T extends HasMetadata> T tag(T object, Map<String, String> labels, Map<String, String> annotations) {
+        object.getMetadata().setLabels(KubernetesApply.merge(object.getMetadata().getLabels(), labels));
+        if (!annotations.isEmpty()) {
+            object.getMetadata().setAnnotations(KubernetesApply.merge(object.getMetadata().getAnnotations(), annotations));
+        }
+        return object;
+    }
+
+    /** The tags as valid labels; invalid values are sanitised and logged. */
+    private static Map<String, String> labels(StepContext context) {
+        Map<String, Object> tags = context.map("tags");
+        if (tags.isEmpty() && context.map("annotations").isEmpty()) {
+            throw new StepFailure("config.tags is empty: give the labels to apply");
+        }
+        Map<String, String> labels = new LinkedHashMap<>();
+        tags.forEach((key, raw) -> {
+            if (!KEY.matcher(key).matches()) {
+                throw new StepFailure("tag '" + key + "' is not a valid Kubernetes label key");
+            }
+            String value = String.valueOf(raw);
+            if (!VALUE.matcher(value).matches()) {
+                String sanitised = value.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]+", "-")
+                        .replaceAll("^[^a-z0-9]+|[^a-z0-9]+$", "");
+                sanitised = sanitised.length() > 63 ? sanitised.substring(0, 63).replaceAll("[^a-z0-9]+$", "") : sanitised;
+                context.log("tag " + key + ": '" + value + "' is not a valid label value; using '" + sanitised + "'");
+                value = sanitised;
+            }
+            labels.put(key, value);
+        });
+        return labels;
+    }
+}

@@ -1,0 +1,10 @@
+package io.innominatus.steps;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.util.List;
+
+/** Renders the application's Score workload into Kubernetes objects (for the generated deploy step). */
+public interface WorkloadSource {
+
+    List<HasMetadata> render(StepContext context, String namespace);
+}
