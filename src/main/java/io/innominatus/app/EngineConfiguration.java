@@ -5,7 +5,9 @@ import io.innominatus.execute.EventStreams;
 import io.innominatus.execute.ExecutionEngine;
 import io.innominatus.execute.SystemScheduler;
 import io.innominatus.model.HealthCheck;
+import io.innominatus.model.StepTypeRegistration;
 import io.innominatus.steps.NamedHealthChecks;
+import io.innominatus.steps.RegisteredStepTypes;
 import io.innominatus.steps.StepExecutorRegistry;
 import io.innominatus.store.ExecutionStore;
 import io.quarkus.runtime.ShutdownEvent;
@@ -62,6 +64,26 @@ public class EngineConfiguration {
                 return Optional.<HealthCheck>ofNullable(catalogs.active().admin().healthChecks().get(name));
             } catch (RuntimeException e) {
                 return Optional.empty();
+            }
+        };
+    }
+
+    @Produces
+    @Singleton
+    RegisteredStepTypes registeredStepTypes(CatalogService catalogs) {
+        return new RegisteredStepTypes() {
+            @Override
+            public Optional<StepTypeRegistration> find(String type) {
+                try {
+                    return Optional.ofNullable(catalogs.active().admin().stepTypes().get(type));
+                } catch (RuntimeException e) {
+                    return Optional.empty();
+                }
+            }
+
+            @Override
+            public java.nio.file.Path adminDirectory() {
+                return catalogs.active().admin().directory();
             }
         };
     }

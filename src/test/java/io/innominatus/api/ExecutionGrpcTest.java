@@ -261,6 +261,26 @@ class ExecutionGrpcTest extends GrpcTestSupport {
     }
 
     @Test
+    void aStepTypeRegisteredInAdminConfigRunsEndToEnd() {
+        Execution started = run("platform/announce-release", uniqueApp(), "staging");
+        List<ExecutionEvent> events = watchToEnd(started.getExecutionId(), 0);
+        Execution done = get(started.getExecutionId());
+        assertEquals(ExecutionState.EXECUTION_STATE_SUCCEEDED, done.getState(), done::getError);
+        StepExecution step = step(done, "write-release-note");
+        assertEquals("release-notes", step.getType());
+        assertEquals(done.getExecutionId(), step.getOutputsMap().get("execution"));
+        assertTrue(events.stream().anyMatch(e -> e.hasStepLog() && e.getStepLog().getStream().equals("stderr")
+                && e.getStepLog().getLine().startsWith("appended to ")), events::toString);
+        assertTrue(policies().listStepTypes(io.innominatus.api.policy.v1.ListStepTypesRequest.getDefaultInstance())
+                .getStepTypesList().stream().anyMatch(t -> t.getType().equals("release-notes") && t.getRegistered()
+                        && t.getSource().equals("admin-config")));
+    }
+
+    private io.innominatus.api.policy.v1.PolicyServiceGrpc.PolicyServiceBlockingStub policies() {
+        return policies;
+    }
+
+    @Test
     void unknownAndMalformedExecutionIds() {
         String unknown = UUID.randomUUID().toString();
         expectStatus(io.grpc.Status.Code.NOT_FOUND, () -> get(unknown));

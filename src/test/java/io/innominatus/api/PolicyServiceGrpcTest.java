@@ -65,7 +65,7 @@ class PolicyServiceGrpcTest extends GrpcTestSupport {
     void reloadCatalogActivatesTheBundledCatalog() {
         ReloadCatalogResponse response = policies.reloadCatalog(ReloadCatalogRequest.getDefaultInstance());
         assertTrue(response.getActivated());
-        assertEquals(5, response.getPlatformWorkflowCount());
+        assertEquals(6, response.getPlatformWorkflowCount());
         assertEquals(4, response.getProductWorkflowCount());
         assertEquals(2, response.getProductCount());
         assertEquals(1, response.getPolicyDocumentCount());

@@ -61,10 +61,10 @@ class WorkflowServiceGrpcTest extends GrpcTestSupport {
         assertFalse(first.getNextPageToken().isEmpty());
         ListWorkflowsResponse second = workflows.listWorkflows(ListWorkflowsRequest.newBuilder()
                 .setPageSize(5).setPageToken(first.getNextPageToken()).build());
-        assertEquals(4, second.getWorkflowsCount());
+        assertEquals(5, second.getWorkflowsCount());
         assertEquals("", second.getNextPageToken());
-        assertEquals(List.of("platform/cost-monitoring", "platform/diagnostics", "platform/failure-drill",
-                "platform/maintenance-window", "platform/security-scan"),
+        assertEquals(List.of("platform/announce-release", "platform/cost-monitoring", "platform/diagnostics",
+                "platform/failure-drill", "platform/maintenance-window"),
                 first.getWorkflowsList().stream().map(Workflow::getWorkflowId).toList());
 
         ListWorkflowsResponse pre = workflows.listWorkflows(ListWorkflowsRequest.newBuilder()

@@ -65,8 +65,8 @@ class CatalogLoaderTest {
         assertTrue(catalog.admin().isPresent());
         List<Diagnostic> errors = catalog.diagnostics().stream().filter(Diagnostic::isError).toList();
         assertTrue(errors.isEmpty(), () -> errors.stream().map(Diagnostic::describe).toList().toString());
-        assertEquals(List.of("platform/cost-monitoring", "platform/diagnostics", "platform/failure-drill",
-                "platform/maintenance-window", "platform/security-scan"),
+        assertEquals(List.of("platform/announce-release", "platform/cost-monitoring", "platform/diagnostics",
+                "platform/failure-drill", "platform/maintenance-window", "platform/security-scan"),
                 catalog.platformWorkflows().stream().map(WorkflowDefinition::id).toList());
         assertEquals(List.of("analytics", "ecommerce"), List.copyOf(catalog.products()));
         assertEquals(3, catalog.productWorkflows("ecommerce").size());
