@@ -59,7 +59,7 @@ class ArchitectureTest {
         onlyDependsOn("policy", "model");
         onlyDependsOn("catalog", "model", "parse", "score");
         onlyDependsOn("store", "model");
-        onlyDependsOn("steps", "model", "parse", "score");
+        onlyDependsOn("steps", "model", "parse", "score", "store");
         onlyDependsOn("execute", "model", "parse", "steps", "store");
         onlyDependsOn("app", "model", "parse", "score", "catalog", "resolve", "policy", "execute", "steps", "store");
     }

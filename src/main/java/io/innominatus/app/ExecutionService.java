@@ -10,11 +10,13 @@ import io.innominatus.model.ExecutionState;
 import io.innominatus.model.PlannedStep;
 import io.innominatus.steps.StepExecutorRegistry;
 import io.innominatus.store.ExecutionStore;
+import io.innominatus.store.ResourceStore;
 import io.innominatus.store.StoreException;
 import io.smallrye.mutiny.Multi;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -35,13 +37,15 @@ public class ExecutionService {
     private final ExecutionEngine engine;
     private final ExecutionStore store;
     private final StepExecutorRegistry executors;
+    private final ResourceStore resources;
 
     public ExecutionService(PlanningService planning, ExecutionEngine engine, ExecutionStore store,
-            StepExecutorRegistry executors) {
+            StepExecutorRegistry executors, ResourceStore resources) {
         this.planning = planning;
         this.engine = engine;
         this.store = store;
         this.executors = executors;
+        this.resources = resources;
     }
 
     /**
@@ -70,11 +74,58 @@ public class ExecutionService {
                 List.of("workflow", workflowId, environment, dryRun, scoreYaml));
     }
 
+    /**
+     * Plans the removal of an application from an environment and starts it.
+     *
+     * @throws DomainException.NotFound when the application was never deployed to the environment
+     */
+    public Execution undeploy(String application, String environment, String requestId, boolean dryRun, Caller caller) {
+        checkRequestId(requestId);
+        if (application == null || application.isBlank()) {
+            throw DomainException.InvalidInput.field("application", "required: the Score file's metadata.name");
+        }
+        PlanningService.checkEnvironment(environment);
+        Execution deployment = store(() -> latestDeployment(application, environment)).orElseThrow(() ->
+                new DomainException.NotFound("deployment", application + " in " + environment));
+        List<String> recorded = store(() -> resources.usedBy(application, environment)).stream()
+                .map(ResourceStore.Use::resourceName).toList();
+        DeploymentPlan plan = planning.planUndeployment(deployment.scoreYaml(), environment, recorded);
+        return submit(plan, deployment.scoreYaml(), requestId, dryRun, caller,
+                List.of("undeployment", application, environment, dryRun));
+    }
+
+    /**
+     * The latest deployment (not a dry run) of the application to the environment, whatever its outcome;
+     * empty when there is none or a successful undeployment came after it.
+     */
+    private Optional<Execution> latestDeployment(String application, String environment) {
+        String token = "";
+        do {
+            ExecutionStore.Page page = store.list(new ExecutionStore.Query(application, environment, null), 100, token);
+            for (Execution e : page.executions()) {
+                if (e.dryRun()) {
+                    continue;
+                }
+                if (e.kind() == DeploymentPlan.Kind.DEPLOYMENT) {
+                    return Optional.of(e);
+                }
+                if (e.kind() == DeploymentPlan.Kind.UNDEPLOYMENT && e.state() == ExecutionState.SUCCEEDED) {
+                    return Optional.empty();
+                }
+            }
+            token = page.nextPageToken();
+        } while (!token.isEmpty());
+        return Optional.empty();
+    }
+
     private Execution submit(DeploymentPlan plan, String scoreYaml, String requestId, boolean dryRun, Caller caller,
             List<Object> request) {
         if (!plan.allowed()) {
-            throw new DomainException.PolicyBlocked("policy blocks this " + (plan.kind() == DeploymentPlan.Kind.WORKFLOW
-                    ? "workflow run" : "deployment") + ": " + String.join("; ", plan.blockingViolations().stream()
+            throw new DomainException.PolicyBlocked("policy blocks this " + switch (plan.kind()) {
+                        case WORKFLOW -> "workflow run";
+                        case UNDEPLOYMENT -> "undeployment";
+                        case DEPLOYMENT -> "deployment";
+                    } + ": " + String.join("; ", plan.blockingViolations().stream()
                     .map(v -> v.ruleId() + ": " + v.message()).toList()), plan.blockingViolations());
         }
         TreeSet<String> missing = new TreeSet<>();

@@ -60,7 +60,8 @@ public class PlanningService {
         List<WorkflowDefinition> productWorkflows = workflows.values().stream()
                 .filter(w -> w.tier() == Tier.PRODUCT && !product.isEmpty() && w.product().equals(product)).toList();
         ResolvedDeployment resolved = Resolver.resolveDeployment(new Resolver.DeploymentRequest(workload, environment,
-                platform, productWorkflows, active.admin().admin(), history.hasSucceeded(workload.name(), environment)));
+                platform, productWorkflows, active.admin().admin(), active.catalog().provisioners(),
+                history.hasSucceeded(workload.name(), environment)));
         return new PlanOutcome(assemble(resolved, active), workload, diagnostics);
     }
 
@@ -82,6 +83,18 @@ public class PlanningService {
         }
         ResolvedDeployment resolved = Resolver.resolveSingle(workflow, workload, environment, active.admin().admin());
         return new PlanOutcome(assemble(resolved, active), workload, diagnostics);
+    }
+
+    /**
+     * Plans the removal of an application from an environment.
+     *
+     * @param scoreYaml the Score file of the application's latest deployment there
+     * @param resources the resources recorded for it there
+     */
+    public DeploymentPlan planUndeployment(String scoreYaml, String environment, List<String> resources) {
+        ActiveCatalog active = catalogs.active();
+        ScoreWorkload workload = parseScore(scoreYaml, new ArrayList<>());
+        return assemble(Resolver.resolveUndeployment(workload, resources, environment, active.admin().admin()), active);
     }
 
     private DeploymentPlan assemble(ResolvedDeployment resolved, ActiveCatalog active) {

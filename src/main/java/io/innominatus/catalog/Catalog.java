@@ -3,6 +3,7 @@ package io.innominatus.catalog;
 import io.innominatus.model.AdminConfig;
 import io.innominatus.model.Diagnostic;
 import io.innominatus.model.PolicyDocument;
+import io.innominatus.model.Provisioner;
 import io.innominatus.model.Tier;
 import io.innominatus.model.WorkflowDefinition;
 import java.time.Instant;
@@ -26,6 +27,7 @@ public final class Catalog {
     private final List<WorkflowDefinition> workflows;
     private final Map<String, WorkflowDefinition> byId;
     private final List<PolicyDocument> policyDocuments;
+    private final List<Provisioner> provisioners;
     private final SortedSet<String> products;
     private final List<Diagnostic> diagnostics;
     private final String digest;
@@ -33,18 +35,21 @@ public final class Catalog {
 
     /**
      * @param admin the admin config; null when it could not be read, in which case nothing can be planned
+     * @param provisioners resource provisioners of admin-config and the product directories, in matching order
      * @param products product directories, including ones without workflows
      * @param diagnostics every problem found while loading, in file order
      * @param digest SHA-256 over the admin config and every catalog file
      */
     public Catalog(AdminConfig admin, List<WorkflowDefinition> workflows, List<PolicyDocument> policyDocuments,
-            SortedSet<String> products, List<Diagnostic> diagnostics, String digest, Instant loadedAt) {
+            List<Provisioner> provisioners, SortedSet<String> products, List<Diagnostic> diagnostics, String digest,
+            Instant loadedAt) {
         this.admin = admin;
         this.workflows = workflows.stream().sorted(Comparator.comparing(WorkflowDefinition::id)).toList();
         Map<String, WorkflowDefinition> index = new LinkedHashMap<>();
         this.workflows.forEach(w -> index.putIfAbsent(w.id(), w));
         this.byId = Collections.unmodifiableMap(index);
         this.policyDocuments = List.copyOf(policyDocuments);
+        this.provisioners = List.copyOf(provisioners);
         this.products = Collections.unmodifiableSortedSet(new TreeSet<>(products));
         this.diagnostics = List.copyOf(diagnostics);
         this.digest = digest;
@@ -74,6 +79,14 @@ public final class Catalog {
 
     public List<PolicyDocument> policyDocuments() {
         return policyDocuments;
+    }
+
+    /**
+     * Resource provisioners in matching order: admin-config's definitions first, then those of product
+     * directories (by product). Built-in provisioners come after all of them.
+     */
+    public List<Provisioner> provisioners() {
+        return provisioners;
     }
 
     public SortedSet<String> products() {

@@ -4,11 +4,13 @@ import io.innominatus.model.AdminConfig;
 import io.innominatus.model.Diagnostic;
 import io.innominatus.model.PolicyDocument;
 import io.innominatus.model.PolicyRules;
+import io.innominatus.model.Provisioner;
 import io.innominatus.model.SourceLocation;
 import io.innominatus.model.Tier;
 import io.innominatus.model.WorkflowDefinition;
 import io.innominatus.parse.AdminConfigParser;
 import io.innominatus.parse.PathRules;
+import io.innominatus.parse.ProvisionersParser;
 import io.innominatus.parse.WorkflowParser;
 import io.innominatus.parse.YamlLoader;
 import java.io.IOException;
@@ -38,7 +40,7 @@ import java.util.stream.Stream;
  */
 public final class CatalogLoader {
 
-    /** Files in a product directory that are not workflows (resource provisioners). */
+    /** Files in a product directory that hold resource provisioners instead of workflows. */
     static final Set<String> RESERVED_PRODUCT_FILES = Set.of("provisioners.yaml", "provisioners.yml");
 
     private CatalogLoader() {}
@@ -49,24 +51,26 @@ public final class CatalogLoader {
         Digest digest = new Digest();
         Optional<String> adminText = read(adminConfigFile, adminName, limits, diagnostics);
         if (adminText.isEmpty()) {
-            return new Catalog(null, List.of(), List.of(), new TreeSet<>(), diagnostics, digest.hex(), Instant.now());
+            return new Catalog(null, List.of(), List.of(), List.of(), new TreeSet<>(), diagnostics, digest.hex(), Instant.now());
         }
         digest.add(adminName, adminText.get());
         Path adminDirectory = adminConfigFile.toAbsolutePath().normalize().getParent();
         AdminConfigParser.Result parsedAdmin = AdminConfigParser.parse(adminText.get(), adminName, adminDirectory, limits);
         diagnostics.addAll(parsedAdmin.diagnostics());
         if (parsedAdmin.config().isEmpty()) {
-            return new Catalog(null, List.of(), List.of(), new TreeSet<>(), diagnostics, digest.hex(), Instant.now());
+            return new Catalog(null, List.of(), List.of(), List.of(), new TreeSet<>(), diagnostics, digest.hex(), Instant.now());
         }
         AdminConfig admin = parsedAdmin.config().get();
         Path root = admin.workflowsRoot();
         if (!Files.isDirectory(root)) {
             diagnostics.add(Diagnostic.error("CATALOG_ROOT_NOT_FOUND", "workflows root " + root + " is not a directory",
                     SourceLocation.ofFile(adminName), "workflowPolicies.workflowsRoot"));
-            return new Catalog(admin, List.of(), List.of(), new TreeSet<>(), diagnostics, digest.hex(), Instant.now());
+            return new Catalog(admin, List.of(), List.of(), admin.provisioners(), new TreeSet<>(), diagnostics, digest.hex(),
+                    Instant.now());
         }
         List<WorkflowDefinition> workflows = new ArrayList<>();
         List<PolicyDocument> policies = new ArrayList<>();
+        List<Provisioner> provisioners = new ArrayList<>(admin.provisioners());
         TreeSet<String> products = new TreeSet<>();
 
         for (Path file : yamlFiles(root.resolve("platform"))) {
@@ -81,7 +85,9 @@ public final class CatalogLoader {
             }
             products.add(product);
             for (Path file : yamlFiles(productDirectory)) {
-                if (!RESERVED_PRODUCT_FILES.contains(file.getFileName().toString())) {
+                if (RESERVED_PRODUCT_FILES.contains(file.getFileName().toString())) {
+                    loadProvisioners(root, file, product, admin, limits, digest, diagnostics, provisioners);
+                } else {
                     loadFile(root, file, WorkflowParser.PRODUCT_KIND, product, admin, limits, digest, diagnostics,
                             workflows, policies);
                 }
@@ -92,7 +98,26 @@ public final class CatalogLoader {
         }
         List<WorkflowDefinition> unique = dropDuplicates(workflows, diagnostics);
         checkPolicyReferences(admin.rules(), policies, unique, diagnostics);
-        return new Catalog(admin, unique, policies, products, diagnostics, digest.hex(), Instant.now());
+        return new Catalog(admin, unique, policies, provisioners, products, diagnostics, digest.hex(), Instant.now());
+    }
+
+    private static void loadProvisioners(Path root, Path file, String product, AdminConfig admin, YamlLoader.Limits limits,
+            Digest digest, List<Diagnostic> diagnostics, List<Provisioner> provisioners) {
+        String name = relative(root, file);
+        Optional<String> text = read(file, name, limits, diagnostics);
+        if (text.isEmpty()) {
+            return;
+        }
+        digest.add(name, text.get());
+        ProvisionersParser.Result result = ProvisionersParser.parseProductFile(text.get(), name, product,
+                file.toAbsolutePath().normalize().getParent(), limits);
+        diagnostics.addAll(result.diagnostics());
+        for (Provisioner p : result.provisioners()) {
+            boolean published = admin.publishedProvisioners().contains(product + "/" + p.type());
+            provisioners.add(new Provisioner(p.type(), p.resourceClass(), p.id(), p.product(), published, p.description(),
+                    p.builtIn(), p.manifests(), p.outputs(), p.command(), p.steps(), p.deleteSteps(), p.baseDirectory(),
+                    p.source()));
+        }
     }
 
     private static void loadFile(Path root, Path file, String kind, String product, AdminConfig admin,

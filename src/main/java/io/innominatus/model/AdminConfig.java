@@ -1,7 +1,9 @@
 package io.innominatus.model;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The platform team's configuration ({@code admin-config.yaml}).
@@ -9,7 +11,8 @@ import java.util.Map;
  * @param file path of the admin config as configured
  * @param directory directory of the admin config; relative paths in it resolve against it
  * @param admin the {@code admin:} block, reachable in workflows as {@code ${admin.<key>}}
- * @param resourceDefinitions the {@code resourceDefinitions:} block (resource type to definition)
+ * @param provisioners resource provisioners defined in {@code resourceDefinitions:}
+ * @param publishedProvisioners product provisioners opened to every product, as {@code <product>/<type>}
  * @param rules the {@code workflowPolicies} and {@code policies} rules
  * @param healthChecks named checks that {@code validation} steps may list under {@code config.healthChecks}
  * @param stepTypes step types registered without code
@@ -20,7 +23,8 @@ public record AdminConfig(
         String file,
         Path directory,
         Map<String, Object> admin,
-        Map<String, Object> resourceDefinitions,
+        List<Provisioner> provisioners,
+        Set<String> publishedProvisioners,
         PolicyRules rules,
         Map<String, HealthCheck> healthChecks,
         Map<String, StepTypeRegistration> stepTypes,
@@ -29,7 +33,8 @@ public record AdminConfig(
 
     public AdminConfig {
         admin = Immutables.deepCopy(admin);
-        resourceDefinitions = Immutables.deepCopy(resourceDefinitions);
+        provisioners = provisioners == null ? List.of() : List.copyOf(provisioners);
+        publishedProvisioners = publishedProvisioners == null ? Set.of() : Set.copyOf(publishedProvisioners);
         healthChecks = Immutables.orderedCopy(healthChecks);
         stepTypes = Immutables.orderedCopy(stepTypes);
         integrations = Immutables.deepCopy(integrations);

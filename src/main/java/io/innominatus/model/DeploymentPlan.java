@@ -42,7 +42,9 @@ public record DeploymentPlan(
         /** Every triggered workflow of a deployment (StartDeployment). */
         DEPLOYMENT,
         /** One workflow (RunWorkflow). */
-        WORKFLOW
+        WORKFLOW,
+        /** Removal of an application from an environment (Undeploy). */
+        UNDEPLOYMENT
     }
 
     public DeploymentPlan {

@@ -9,6 +9,7 @@ import java.util.Map;
  * @param metadata the Score file's metadata block
  * @param admin admin-config's {@code admin:} block
  * @param resources the Score file's resources by name
+ * @param provisioners the provisioner chosen for each Score resource, by resource name
  * @param score the whole Score document as plain data (containers, images, service…)
  * @param scoreDigest digest of the Score workload
  */
@@ -19,6 +20,7 @@ public record PlanContext(
         Map<String, Object> metadata,
         Map<String, Object> admin,
         Map<String, ScoreWorkload.ResourceRequest> resources,
+        Map<String, Provisioner> provisioners,
         Map<String, Object> score,
         String scoreDigest) {
 
@@ -27,6 +29,7 @@ public record PlanContext(
         metadata = Immutables.deepCopy(metadata);
         admin = Immutables.deepCopy(admin);
         resources = Immutables.orderedCopy(resources);
+        provisioners = Immutables.orderedCopy(provisioners);
         score = Immutables.deepCopy(score);
     }
 

@@ -18,8 +18,8 @@ import java.util.Optional;
 /** Parses {@code admin-config.yaml}. */
 public final class AdminConfigParser {
 
-    static final List<String> CORE_KEYS = List.of("admin", "resourceDefinitions", "policies", "workflowPolicies",
-            "healthChecks", "stepTypes");
+    static final List<String> CORE_KEYS = List.of("admin", "resourceDefinitions", "publishedProvisioners", "policies",
+            "workflowPolicies", "healthChecks", "stepTypes");
     /** Blocks for integrations that innominatus keeps as plain data. */
     static final List<String> INTEGRATION_KEYS = List.of("gitea", "argocd", "vault", "keycloak", "minio", "prometheus",
             "grafana", "kubernetesDashboard", "providers");
@@ -72,8 +72,11 @@ public final class AdminConfigParser {
         }
         Map<String, Object> admin = doc.get("admin").flatMap(n -> r.mapping(n, "admin"))
                 .map(DocumentReader::plainMap).orElse(Map.of());
-        Map<String, Object> resourceDefinitions = doc.get("resourceDefinitions")
-                .flatMap(n -> r.mapping(n, "resourceDefinitions")).map(DocumentReader::plainMap).orElse(Map.of());
+        List<io.innominatus.model.Provisioner> provisioners = doc.get("resourceDefinitions")
+                .flatMap(n -> r.mapping(n, "resourceDefinitions"))
+                .map(m -> ProvisionersParser.readAdminDefinitions(r, m, directory)).orElse(List.of());
+        java.util.Set<String> published = new java.util.TreeSet<>(r.stringList(doc, "publishedProvisioners", "", false)
+                .orElse(List.of()));
 
         List<String> allowedEnvironments = null;
         Optional<Mapping> policies = r.field(doc, "policies", "", false).flatMap(n -> r.mapping(n, "policies"));
@@ -112,7 +115,7 @@ public final class AdminConfigParser {
         for (String key : INTEGRATION_KEYS) {
             doc.get(key).ifPresent(n -> integrations.put(key, DocumentReader.plain(n)));
         }
-        AdminConfig config = new AdminConfig(file, directory, admin, resourceDefinitions, rules, healthChecks, stepTypes,
+        AdminConfig config = new AdminConfig(file, directory, admin, provisioners, published, rules, healthChecks, stepTypes,
                 workflowsRoot, integrations);
         return new Result(Optional.of(config), r.diagnostics());
     }

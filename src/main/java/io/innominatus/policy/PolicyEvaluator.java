@@ -23,6 +23,10 @@ import java.util.Set;
 /** Evaluates the effective policies against resolved deployments and single workflows. */
 public final class PolicyEvaluator {
 
+    /** Plan-time problems of the application's resources, each reported under its own rule id. */
+    private static final Set<String> RESOURCE_RULES = Set.of(RuleIds.RESOURCE_TYPE_UNKNOWN, RuleIds.RESOURCE_TYPE_NOT_ALLOWED,
+            RuleIds.RESOURCE_CYCLE);
+
     private PolicyEvaluator() {}
 
     /**
@@ -79,9 +83,15 @@ public final class PolicyEvaluator {
             EffectivePolicies policies, Set<String> knownStepTypes) {
         List<Violation> violations = new ArrayList<>();
         String id = workflow.id();
-        if (!errors.isEmpty()) {
-            Diagnostic first = errors.get(0);
-            violations.add(new Violation(RuleIds.INVALID_WORKFLOW, "workflow '" + id + "' has " + errors.size()
+        for (Diagnostic error : errors) {
+            if (RESOURCE_RULES.contains(error.code())) {
+                violations.add(new Violation(error.code(), error.message(), id, "", true, error.location().toString()));
+            }
+        }
+        List<Diagnostic> definitionErrors = errors.stream().filter(e -> !RESOURCE_RULES.contains(e.code())).toList();
+        if (!definitionErrors.isEmpty()) {
+            Diagnostic first = definitionErrors.get(0);
+            violations.add(new Violation(RuleIds.INVALID_WORKFLOW, "workflow '" + id + "' has " + definitionErrors.size()
                     + " definition error(s); first: " + first.code() + ": " + first.message(), id, "", true,
                     first.location().toString()));
         }

@@ -22,6 +22,11 @@ public final class ApplicationWorkflow {
     public static final String NAME = "app-deployment";
     public static final String DEPLOY_STEP = "deploy-application";
     public static final String PROVISION_PREFIX = "provision-";
+    /** Name of the workflow that removes an application (Undeploy). */
+    public static final String UNDEPLOY_NAME = "app-undeployment";
+    public static final String REMOVE_STEP = "remove-application";
+    public static final String DEPROVISION_PREFIX = "deprovision-";
+    public static final String REMOVE_NAMESPACE_STEP = "remove-namespace";
 
     private ApplicationWorkflow() {}
 
@@ -29,10 +34,12 @@ public final class ApplicationWorkflow {
         return "applications/" + application + "/" + NAME;
     }
 
-    public static io.innominatus.model.WorkflowDefinition generate(ScoreWorkload workload) {
+    /** @param order resource names in provisioning order (each after the resources its parameters use) */
+    public static io.innominatus.model.WorkflowDefinition generate(ScoreWorkload workload, List<String> order) {
         String file = "score.yaml";
         List<StepDefinition> steps = new ArrayList<>();
-        for (ScoreWorkload.ResourceRequest resource : workload.resources().values()) {
+        for (String name : order) {
+            ScoreWorkload.ResourceRequest resource = workload.resources().get(name);
             Map<String, Object> config = new LinkedHashMap<>();
             config.put("resource", resource.name());
             config.put("type", resource.type());
@@ -57,5 +64,31 @@ public final class ApplicationWorkflow {
                 "Generated from the Score file: provisions its resources and deploys its workload", "", Phase.DEPLOYMENT,
                 List.of(Trigger.ALL_DEPLOYMENTS), steps, Map.of(), List.of(), new SourceLocation(file, 1, 1), file, null,
                 "", List.of());
+    }
+
+    /**
+     * The workflow that removes an application: its workload objects first (so nothing uses the resources
+     * any more), then each recorded resource, then the namespace created for it.
+     *
+     * @param resources names of the resources recorded for the application in the environment
+     */
+    public static io.innominatus.model.WorkflowDefinition undeployment(ScoreWorkload workload, List<String> resources) {
+        String file = "score.yaml";
+        SourceLocation location = new SourceLocation(file, 1, 1);
+        List<StepDefinition> steps = new ArrayList<>();
+        steps.add(step(REMOVE_STEP, "kubernetes", Map.of("operation", "delete", "workload", workload.name()), location));
+        for (String resource : resources) {
+            steps.add(step(DEPROVISION_PREFIX + resource, "resource-provisioning",
+                    Map.of("resource", resource, "operation", "delete"), location));
+        }
+        steps.add(step(REMOVE_NAMESPACE_STEP, "kubernetes", Map.of("operation", "delete", "deleteNamespace", true), location));
+        return new io.innominatus.model.WorkflowDefinition(Tier.APPLICATION, UNDEPLOY_NAME, workload.product(),
+                workload.name(), "Removes the application's workload, the resources only it used, and its namespace", "",
+                Phase.DEPLOYMENT, List.of(Trigger.MANUAL), steps, Map.of(), List.of(), location, file, null, "", List.of());
+    }
+
+    private static StepDefinition step(String name, String type, Map<String, Object> config, SourceLocation location) {
+        return new StepDefinition(name, type, new LinkedHashMap<>(config), null, null, List.of(), null, null, When.ON_SUCCESS,
+                null, null, false, List.of(), location, List.of());
     }
 }

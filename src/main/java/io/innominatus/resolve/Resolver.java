@@ -5,6 +5,7 @@ import io.innominatus.model.Diagnostic;
 import io.innominatus.model.PlanContext;
 import io.innominatus.model.PlannedStep;
 import io.innominatus.model.PlannedWorkflow;
+import io.innominatus.model.Provisioner;
 import io.innominatus.model.ReferenceSite;
 import io.innominatus.model.ResolvedDeployment;
 import io.innominatus.model.ResolvedWorkflow;
@@ -33,6 +34,7 @@ public final class Resolver {
      * @param productWorkflows the workflows of the application's product directory (empty when the
      *     application has no product or the product has no directory)
      * @param admin admin-config's {@code admin:} block
+     * @param provisioners resource provisioners defined in the catalog, in matching order
      * @param deployedBefore whether the application already had a successful deployment to the environment
      */
     public record DeploymentRequest(
@@ -41,6 +43,7 @@ public final class Resolver {
             List<WorkflowDefinition> platformWorkflows,
             List<WorkflowDefinition> productWorkflows,
             Map<String, Object> admin,
+            List<Provisioner> provisioners,
             boolean deployedBefore) {}
 
     private static final Comparator<ResolvedWorkflow> EXECUTION_ORDER = Comparator
@@ -53,29 +56,47 @@ public final class Resolver {
     public static ResolvedDeployment resolveDeployment(DeploymentRequest request) {
         ScoreWorkload workload = request.workload();
         String product = workload.product();
+        ResourceResolution.Result resources = ResourceResolution.resolve(workload, request.provisioners());
+        WorkflowDefinition generated = ApplicationWorkflow.generate(workload, resources.order());
         List<ResolvedWorkflow> resolved = new ArrayList<>();
         Stream.of(request.platformWorkflows().stream(),
                         product.isEmpty() ? Stream.<WorkflowDefinition>empty()
                                 : request.productWorkflows().stream().filter(w -> w.product().equals(product)),
-                        Stream.of(ApplicationWorkflow.generate(workload)),
+                        Stream.of(generated),
                         workload.workflows().stream())
                 .flatMap(s -> s)
                 .forEach(workflow -> {
                     List<Trigger> matched = matchingTriggers(workflow, product, request.deployedBefore());
                     if (!matched.isEmpty()) {
-                        resolved.add(resolve(workflow, matched, workload, request.admin()));
+                        ResolvedWorkflow r = resolve(workflow, matched, workload, request.admin());
+                        if (workflow == generated) {
+                            List<Diagnostic> problems = new ArrayList<>(r.problems());
+                            problems.addAll(resources.problems());
+                            r = new ResolvedWorkflow(r.definition(), r.planned(), problems);
+                        }
+                        resolved.add(r);
                     }
                 });
         resolved.sort(EXECUTION_ORDER);
-        return new ResolvedDeployment(DeploymentPlan.Kind.DEPLOYMENT, context(workload, request.environment(), request.admin()),
-                resolved);
+        return new ResolvedDeployment(DeploymentPlan.Kind.DEPLOYMENT, context(workload, request.environment(), request.admin(),
+                resources.provisioners()), resolved);
     }
 
     /** Resolves one workflow run explicitly, whatever its triggers. */
     public static ResolvedDeployment resolveSingle(WorkflowDefinition workflow, ScoreWorkload workload, String environment,
             Map<String, Object> admin) {
         ResolvedWorkflow resolved = resolve(workflow, List.of(), workload, admin);
-        return new ResolvedDeployment(DeploymentPlan.Kind.WORKFLOW, context(workload, environment, admin), List.of(resolved));
+        return new ResolvedDeployment(DeploymentPlan.Kind.WORKFLOW, context(workload, environment, admin, Map.of()),
+                List.of(resolved));
+    }
+
+    /** Resolves the removal of an application: its generated undeployment workflow only. */
+    public static ResolvedDeployment resolveUndeployment(ScoreWorkload workload, List<String> resources, String environment,
+            Map<String, Object> admin) {
+        ResolvedWorkflow resolved = resolve(ApplicationWorkflow.undeployment(workload, resources), List.of(Trigger.MANUAL),
+                workload, admin);
+        return new ResolvedDeployment(DeploymentPlan.Kind.UNDEPLOYMENT, context(workload, environment, admin, Map.of()),
+                List.of(resolved));
     }
 
     /**
@@ -142,8 +163,9 @@ public final class Resolver {
         return problems;
     }
 
-    private static PlanContext context(ScoreWorkload workload, String environment, Map<String, Object> admin) {
+    private static PlanContext context(ScoreWorkload workload, String environment, Map<String, Object> admin,
+            Map<String, Provisioner> provisioners) {
         return new PlanContext(workload.name(), workload.product(), environment, workload.metadata(), admin,
-                workload.resources(), workload.document(), workload.digest());
+                workload.resources(), provisioners, workload.document(), workload.digest());
     }
 }

@@ -4,11 +4,21 @@ import io.fabric8.kubernetes.api.Pluralize;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.innominatus.parse.Durations;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -17,6 +27,7 @@ import java.util.concurrent.Callable;
 final class KubernetesApply {
 
     static final String FIELD_MANAGER = "innominatus";
+    static final Duration DEFAULT_WAIT = Duration.ofMinutes(5);
     private final KubernetesClient client;
 
     KubernetesApply(KubernetesClient client) {
@@ -52,9 +63,10 @@ final class KubernetesApply {
             try {
                 return resource.fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
             } catch (KubernetesClientException e) {
-                // API servers apply new objects too; one that answers 404 cannot apply what does not exist yet.
-                if (e.getCode() == 404) {
-                    return resource.create();
+                // API servers without server-side apply answer 404 for new objects and 415 for existing
+                // ones; for them the object is created or replaced whole.
+                if (e.getCode() == 404 || e.getCode() == 415) {
+                    return resource.createOr(NonDeletingOperation::update);
                 }
                 throw e;
             }
@@ -134,6 +146,96 @@ final class KubernetesApply {
             throw new StepFailure("interrupted");
         }
         context.cancellation().check();
+    }
+
+    /** Registers the values of a Secret (raw and base64-decoded) so they are redacted everywhere. */
+    static void registerSecrets(StepContext context, Secret secret) {
+        if (secret.getData() != null) {
+            secret.getData().values().forEach(v -> {
+                context.secret(v);
+                try {
+                    context.secret(new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8));
+                } catch (IllegalArgumentException ignored) {
+                    // Not base64: the raw value is already registered.
+                }
+            });
+        }
+        if (secret.getStringData() != null) {
+            secret.getStringData().values().forEach(context::secret);
+        }
+    }
+
+    /**
+     * Waits until every Deployment and StatefulSet among {@code objects} has all its replicas ready, within
+     * {@code wait} (or the step's timeout when that is shorter).
+     */
+    void awaitReady(StepContext context, String namespace, List<HasMetadata> objects, Duration wait) {
+        Instant deadline = Instant.now().plus(context.timeout().filter(t -> t.compareTo(wait) < 0).orElse(wait));
+        List<HasMetadata> workloads = objects.stream()
+                .filter(o -> o.getKind().equals("Deployment") || o.getKind().equals("StatefulSet")).toList();
+        for (HasMetadata workload : workloads) {
+            context.log("waiting for " + Manifests.describe(workload) + " to become ready");
+            while (!ready(namespace, workload)) {
+                context.cancellation().check();
+                if (Instant.now().isAfter(deadline)) {
+                    throw new StepFailure(Manifests.describe(workload) + " did not become ready within "
+                            + Durations.format(wait));
+                }
+                sleep(context, Duration.ofMillis(500));
+            }
+            context.log(Manifests.describe(workload) + " is ready");
+        }
+    }
+
+    private boolean ready(String namespace, HasMetadata workload) {
+        return call(() -> {
+            if (workload.getKind().equals("Deployment")) {
+                Deployment d = client.apps().deployments().inNamespace(namespace).withName(workload.getMetadata().getName())
+                        .get();
+                int wanted = d == null || d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
+                return d != null && d.getStatus() != null && d.getStatus().getReadyReplicas() != null
+                        && d.getStatus().getReadyReplicas() >= wanted;
+            }
+            StatefulSet s = client.apps().statefulSets().inNamespace(namespace).withName(workload.getMetadata().getName())
+                    .get();
+            int wanted = s == null || s.getSpec().getReplicas() == null ? 1 : s.getSpec().getReplicas();
+            return s != null && s.getStatus() != null && s.getStatus().getReadyReplicas() != null
+                    && s.getStatus().getReadyReplicas() >= wanted;
+        }, "read " + Manifests.describe(workload));
+    }
+
+    /**
+     * Deletes an object recorded as {@code apiVersion|kind|namespace|name} (see {@link #reference}); an
+     * object that is already gone counts as deleted.
+     */
+    void delete(StepContext context, String reference) {
+        String[] parts = reference.split("\\|", -1);
+        if (parts.length != 4) {
+            throw new StepFailure("malformed object reference '" + reference + "'");
+        }
+        GenericKubernetesResource object = new GenericKubernetesResource();
+        object.setApiVersion(parts[0]);
+        object.setKind(parts[1]);
+        object.setMetadata(new ObjectMetaBuilder().withName(parts[3]).withNamespace(parts[2].isEmpty() ? null : parts[2])
+                .build());
+        String described = parts[1] + "/" + parts[3] + (parts[2].isEmpty() ? "" : " in " + parts[2]);
+        boolean deleted = call(() -> {
+            try {
+                return !resource(object, parts[2]).delete().isEmpty();
+            } catch (KubernetesClientException e) {
+                if (e.getCode() == 404) {
+                    return false;
+                }
+                throw e;
+            }
+        }, "delete " + described);
+        context.log(deleted ? "deleted " + described : described + " was already gone");
+    }
+
+    /** How an applied object is recorded so that it can be deleted later: {@code apiVersion|kind|namespace|name}. */
+    static String reference(HasMetadata object, String namespace) {
+        return object.getApiVersion() + "|" + object.getKind() + "|" + (namespaced(object) ? namespace : "") + "|"
+                + object.getMetadata().getName();
     }
 
     KubernetesClient client() {

@@ -2,19 +2,13 @@ package io.innominatus.steps;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.innominatus.model.EffectivePolicies;
 import io.innominatus.parse.Durations;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +25,6 @@ import java.util.regex.Pattern;
 public class KubernetesStepExecutor implements StepExecutor {
 
     private static final Pattern NAMESPACE = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
-    private static final Duration DEFAULT_WAIT = Duration.ofMinutes(5);
     private final KubernetesClient client;
     private final KubernetesApply kube;
     private final WorkloadSource workloads;
@@ -52,6 +45,9 @@ public class KubernetesStepExecutor implements StepExecutor {
 
     @Override
     public Uni<StepResult> execute(StepContext context) {
+        if (deleting(context)) {
+            return Uni.createFrom().item(() -> delete(context, false));
+        }
         return Uni.createFrom().item(() -> {
             Target target = target(context);
             kube.ensureNamespace(context, target.namespace());
@@ -60,14 +56,14 @@ public class KubernetesStepExecutor implements StepExecutor {
             for (HasMetadata object : target.objects()) {
                 context.cancellation().check();
                 if (object instanceof Secret secret) {
-                    registerSecrets(context, secret);
+                    KubernetesApply.registerSecrets(context, secret);
                 }
                 kube.apply(context, target.namespace(), object);
                 applied.add(Manifests.describe(object));
                 context.progress(100 * ++done / Math.max(1, target.objects().size()), "applied " + Manifests.describe(object));
             }
             if (target.awaitRollout()) {
-                waitForRollout(context, target);
+                kube.awaitReady(context, target.namespace(), target.objects(), target.waitTimeout());
             }
             Map<String, String> outputs = new LinkedHashMap<>();
             outputs.put("namespace", target.namespace());
@@ -79,6 +75,9 @@ public class KubernetesStepExecutor implements StepExecutor {
 
     @Override
     public Uni<StepResult> dryRun(StepContext context) {
+        if (deleting(context)) {
+            return Uni.createFrom().item(() -> delete(context, true));
+        }
         return Uni.createFrom().item(() -> {
             Target target = target(context);
             boolean namespaceExists = KubernetesApply.call(() -> client.namespaces().withName(target.namespace()).get() != null, "read namespace");
@@ -93,12 +92,93 @@ public class KubernetesStepExecutor implements StepExecutor {
         });
     }
 
-    private Target target(StepContext context) {
+    private static boolean deleting(StepContext context) {
+        String operation = context.string("operation").orElse("apply");
+        if (!operation.equals("apply") && !operation.equals("delete")) {
+            throw new StepFailure("config.operation '" + operation + "' is not apply or delete");
+        }
+        return operation.equals("delete");
+    }
+
+    private static String namespace(StepContext context) {
         String namespace = context.namespace().or(() -> context.string("namespace"))
                 .orElse(context.plan().application());
         if (!NAMESPACE.matcher(namespace).matches()) {
             throw new StepFailure("namespace '" + namespace + "' is not a valid Kubernetes namespace name");
         }
+        return namespace;
+    }
+
+    /**
+     * {@code operation: delete}: deletes the objects of {@code config.manifests}, with {@code config.workload}
+     * the objects rendered from the application's Score workload (found by their labels), and with
+     * {@code config.deleteNamespace: true} finally the namespace, if innominatus created it for this application.
+     */
+    private StepResult delete(StepContext context, boolean dryRun) {
+        String namespace = namespace(context);
+        List<String> references = new ArrayList<>();
+        for (HasMetadata object : Manifests.load(context, client, "manifests")) {
+            references.add(KubernetesApply.reference(object, namespace));
+        }
+        if (context.string("workload").isPresent()) {
+            String selector = "innominatus.io/application=" + context.plan().application() + ","
+                    + ScoreWorkloadRenderer.PART_LABEL + "=" + ScoreWorkloadRenderer.WORKLOAD_PART;
+            KubernetesApply.call(() -> {
+                var labels = Map.of("innominatus.io/application", context.plan().application(),
+                        ScoreWorkloadRenderer.PART_LABEL, ScoreWorkloadRenderer.WORKLOAD_PART);
+                client.apps().deployments().inNamespace(namespace).withLabels(labels).list().getItems()
+                        .forEach(o -> references.add(KubernetesApply.reference(o, namespace)));
+                client.services().inNamespace(namespace).withLabels(labels).list().getItems()
+                        .forEach(o -> references.add(KubernetesApply.reference(o, namespace)));
+                client.configMaps().inNamespace(namespace).withLabels(labels).list().getItems()
+                        .forEach(o -> references.add(KubernetesApply.reference(o, namespace)));
+                client.secrets().inNamespace(namespace).withLabels(labels).list().getItems()
+                        .forEach(o -> references.add(KubernetesApply.reference(o, namespace)));
+                return null;
+            }, "list the workload objects (" + selector + ") in " + namespace);
+        }
+        boolean deleteNamespace = context.flag("deleteNamespace", false);
+        if (references.isEmpty() && !deleteNamespace) {
+            context.log("nothing to delete in namespace " + namespace);
+        }
+        for (String reference : references) {
+            context.cancellation().check();
+            if (dryRun) {
+                context.log("dry run: would delete " + reference.replace('|', ' '));
+            } else {
+                kube.delete(context, reference);
+            }
+        }
+        boolean namespaceDeleted = deleteNamespace && deleteOwnNamespace(context, namespace, dryRun);
+        return StepResult.of(Map.of("namespace", namespace, "deleted", Integer.toString(references.size()),
+                "namespaceDeleted", Boolean.toString(namespaceDeleted)));
+    }
+
+    /** Deletes the namespace when innominatus created it for this application; leaves any other namespace alone. */
+    private boolean deleteOwnNamespace(StepContext context, String namespace, boolean dryRun) {
+        var existing = KubernetesApply.call(() -> client.namespaces().withName(namespace).get(), "read namespace " + namespace);
+        if (existing == null) {
+            context.log("namespace " + namespace + " is already gone");
+            return false;
+        }
+        var labels = existing.getMetadata().getLabels() == null ? Map.<String, String>of()
+                : existing.getMetadata().getLabels();
+        if (!"innominatus".equals(labels.get("app.kubernetes.io/managed-by"))
+                || !context.plan().application().equals(labels.get("innominatus.io/application"))) {
+            context.log("namespace " + namespace + " was not created by innominatus for " + context.plan().application()
+                    + "; leaving it");
+            return false;
+        }
+        if (dryRun) {
+            context.log("dry run: would delete namespace " + namespace);
+            return true;
+        }
+        kube.delete(context, "v1|Namespace||" + namespace);
+        return true;
+    }
+
+    private Target target(StepContext context) {
+        String namespace = namespace(context);
         List<HasMetadata> objects = new ArrayList<>(Manifests.load(context, client, "manifests"));
         boolean generatedWorkload = context.string("workload").isPresent();
         if (generatedWorkload) {
@@ -110,7 +190,7 @@ public class KubernetesStepExecutor implements StepExecutor {
         checkScope(context, namespace, objects);
         boolean wait = context.flag("wait", generatedWorkload);
         Duration waitTimeout = context.string("waitTimeout").map(t -> Durations.parse(t).orElseThrow(() ->
-                new StepFailure("config.waitTimeout '" + t + "' is not a duration"))).orElse(DEFAULT_WAIT);
+                new StepFailure("config.waitTimeout '" + t + "' is not a duration"))).orElse(KubernetesApply.DEFAULT_WAIT);
         return new Target(namespace, objects, wait, waitTimeout);
     }
 
@@ -133,58 +213,4 @@ public class KubernetesStepExecutor implements StepExecutor {
                     + "namespace " + namespace + "; refused " + String.join(", ", refused));
         }
     }
-
-    private static void registerSecrets(StepContext context, Secret secret) {
-        if (secret.getData() != null) {
-            secret.getData().values().forEach(v -> {
-                context.secret(v);
-                try {
-                    context.secret(new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8));
-                } catch (IllegalArgumentException ignored) {
-                    // Not base64: the raw value is already registered.
-                }
-            });
-        }
-        if (secret.getStringData() != null) {
-            secret.getStringData().values().forEach(context::secret);
-        }
-    }
-
-    /** Waits until every Deployment and StatefulSet has all its replicas ready (or the wait times out). */
-    private void waitForRollout(StepContext context, Target target) {
-        Instant deadline = Instant.now().plus(context.timeout().filter(t -> t.compareTo(target.waitTimeout()) < 0)
-                .orElse(target.waitTimeout()));
-        List<HasMetadata> workloads = target.objects().stream()
-                .filter(o -> o.getKind().equals("Deployment") || o.getKind().equals("StatefulSet")).toList();
-        for (HasMetadata workload : workloads) {
-            context.log("waiting for " + Manifests.describe(workload) + " to become ready");
-            while (!ready(target.namespace(), workload)) {
-                context.cancellation().check();
-                if (Instant.now().isAfter(deadline)) {
-                    throw new StepFailure(Manifests.describe(workload) + " did not become ready within "
-                            + Durations.format(target.waitTimeout()));
-                }
-                KubernetesApply.sleep(context, Duration.ofMillis(500));
-            }
-            context.log(Manifests.describe(workload) + " is ready");
-        }
-    }
-
-    private boolean ready(String namespace, HasMetadata workload) {
-        return KubernetesApply.call(() -> {
-            if (workload.getKind().equals("Deployment")) {
-                Deployment d = client.apps().deployments().inNamespace(namespace).withName(workload.getMetadata().getName())
-                        .get();
-                int wanted = d == null || d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
-                return d != null && d.getStatus() != null && d.getStatus().getReadyReplicas() != null
-                        && d.getStatus().getReadyReplicas() >= wanted;
-            }
-            StatefulSet s = client.apps().statefulSets().inNamespace(namespace).withName(workload.getMetadata().getName())
-                    .get();
-            int wanted = s == null || s.getSpec().getReplicas() == null ? 1 : s.getSpec().getReplicas();
-            return s != null && s.getStatus() != null && s.getStatus().getReadyReplicas() != null
-                    && s.getStatus().getReadyReplicas() >= wanted;
-        }, "read " + Manifests.describe(workload));
-    }
-
 }

@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -38,19 +40,27 @@ final class Manifests {
         if (value == null) {
             return List.of();
         }
-        List<Map<String, Object>> documents = new ArrayList<>();
-        String text = String.valueOf(value);
         if (value instanceof Map || value instanceof List) {
             throw new StepFailure("config." + key + " must be a directory or inline YAML text");
         }
+        return load(String.valueOf(value), context.workflowDirectory(), context::interpolate, client, "config." + key);
+    }
+
+    /**
+     * Reads manifests from inline YAML or a directory (relative to {@code base}), filling each file's
+     * {@code ${...}} references with {@code fill} before parsing it.
+     */
+    static List<HasMetadata> load(String text, Optional<Path> base, UnaryOperator<String> fill, KubernetesClient client,
+            String what) {
+        List<Map<String, Object>> documents = new ArrayList<>();
         if (text.contains("\n") || text.contains("apiVersion:")) {
-            documents.addAll(parse(context.interpolate(text), "config." + key));
+            documents.addAll(parse(fill.apply(text), what));
         } else {
-            Path directory = ExecStepExecutor.inside(context.workflowDirectory().orElseThrow(() -> new StepFailure(
-                    "config." + key + " names a directory but the workflow has none")), text, "config." + key);
-            for (Path file : files(directory, key)) {
+            Path directory = ExecStepExecutor.inside(base.orElseThrow(() -> new StepFailure(
+                    what + " names a directory but there is no directory to resolve it against")), text, what);
+            for (Path file : files(directory, what)) {
                 try {
-                    documents.addAll(parse(context.interpolate(Files.readString(file, StandardCharsets.UTF_8)),
+                    documents.addAll(parse(fill.apply(Files.readString(file, StandardCharsets.UTF_8)),
                             directory.relativize(file).toString()));
                 } catch (IOException e) {
                     throw new StepFailure("cannot read " + file.getFileName() + ": " + e.getMessage());
@@ -84,15 +94,15 @@ final class Manifests {
         return value;
     }
 
-    private static List<Path> files(Path directory, String key) {
+    private static List<Path> files(Path directory, String what) {
         if (!Files.isDirectory(directory)) {
-            throw new StepFailure("config." + key + ": " + directory.getFileName() + " is not a directory");
+            throw new StepFailure(what + ": " + directory.getFileName() + " is not a directory");
         }
         try (Stream<Path> list = Files.list(directory)) {
             List<Path> files = list.filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml"))
                     .filter(Files::isRegularFile).sorted().toList();
             if (files.isEmpty()) {
-                throw new StepFailure("config." + key + ": " + directory.getFileName() + " holds no .yaml files");
+                throw new StepFailure(what + ": " + directory.getFileName() + " holds no .yaml files");
             }
             return files;
         } catch (IOException e) {

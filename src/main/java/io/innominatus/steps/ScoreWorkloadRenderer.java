@@ -43,6 +43,9 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 public class ScoreWorkloadRenderer implements WorkloadSource {
 
+    /** Marks the objects rendered from the Score workload, which undeployment removes. */
+    static final String PART_LABEL = "innominatus.io/part";
+    static final String WORKLOAD_PART = "workload";
     private static final Pattern SECRET = Pattern.compile(Pattern.quote(SecretReference.PREFIX) + "[A-Za-z0-9.:_/-]+");
 
     @Override
@@ -92,6 +95,8 @@ public class ScoreWorkloadRenderer implements WorkloadSource {
             objects.add(new ServiceBuilder().withNewMetadata().withName(app).withLabels(selector).endMetadata()
                     .withNewSpec().withSelector(selector).withPorts(ports).endSpec().build());
         }
+        objects.forEach(o -> o.getMetadata().setLabels(KubernetesApply.merge(o.getMetadata().getLabels(),
+                Map.of(PART_LABEL, WORKLOAD_PART))));
         return objects;
     }
 

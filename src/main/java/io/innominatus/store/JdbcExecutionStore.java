@@ -281,6 +281,15 @@ public class JdbcExecutionStore implements ExecutionStore {
                     s.executeUpdate();
                 }
             }
+            if (h.state() == ExecutionState.SUCCEEDED && h.kind() == DeploymentPlan.Kind.UNDEPLOYMENT && !h.dryRun()) {
+                // Removed: the next deployment is a first deployment again.
+                try (PreparedStatement s = c.prepareStatement("DELETE FROM deployment_history WHERE application = ? "
+                        + "AND environment = ?")) {
+                    s.setString(1, h.application());
+                    s.setString(2, h.environment());
+                    s.executeUpdate();
+                }
+            }
             return next;
         });
     }

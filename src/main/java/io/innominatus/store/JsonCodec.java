@@ -91,7 +91,15 @@ final class JsonCodec {
         }
     }
 
-    private static <T> T read(String json, Class<T> type) {
+    static <T> T read(String json, TypeReference<T> type) {
+        try {
+            return MAPPER.readValue(json, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored document is not valid JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    static <T> T read(String json, Class<T> type) {
         try {
             return MAPPER.readValue(json, type);
         } catch (JsonProcessingException e) {

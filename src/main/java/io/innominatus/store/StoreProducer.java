@@ -22,9 +22,11 @@ public class StoreProducer {
     static final String POSTGRESQL = "postgresql";
     private static final Logger LOG = Logger.getLogger(StoreProducer.class);
 
+    /** The database the stores use, migrated. */
     @Produces
     @ApplicationScoped
-    ExecutionStore executionStore(@Any Instance<AgroalDataSource> dataSources, @Any Instance<Flyway> flyways,
+    @StoreDatabase
+    javax.sql.DataSource database(@Any Instance<AgroalDataSource> dataSources, @Any Instance<Flyway> flyways,
             @ConfigProperty(name = "quarkus.datasource.postgresql.jdbc.url") Optional<String> postgresUrl) {
         boolean postgres = postgresUrl.filter(u -> !u.isBlank()).isPresent();
         AgroalDataSource dataSource = postgres
@@ -37,6 +39,18 @@ public class StoreProducer {
         LOG.infof("execution store: %s, schema version %s (%d migration(s) applied)", postgres ? "PostgreSQL" : "embedded H2",
                 result.targetSchemaVersion == null ? flyway.info().current().getVersion() : result.targetSchemaVersion,
                 result.migrationsExecuted);
-        return new JdbcExecutionStore(dataSource);
+        return dataSource;
+    }
+
+    @Produces
+    @ApplicationScoped
+    ExecutionStore executionStore(@StoreDatabase javax.sql.DataSource database) {
+        return new JdbcExecutionStore(database);
+    }
+
+    @Produces
+    @ApplicationScoped
+    ResourceStore resourceStore(@StoreDatabase javax.sql.DataSource database) {
+        return new JdbcResourceStore(database);
     }
 }

@@ -123,7 +123,7 @@ class EngineBenchmark {
         }
         WorkflowDefinition workflow = TestWorkflows.workflow(yaml.toString(), "platform/bench.yaml", null);
         ResolvedDeployment all = Resolver.resolveDeployment(new Resolver.DeploymentRequest(TestWorkflows.score(application,
-                null), "development", List.of(workflow), List.of(), Map.of(), false));
+                null), "development", List.of(workflow), List.of(), Map.of(), List.of(), false));
         ResolvedDeployment resolved = new ResolvedDeployment(all.kind(), all.context(), all.workflows().stream()
                 .filter(w -> w.definition().tier() != Tier.APPLICATION).toList());
         return PlanAssembly.assemble(resolved, PolicyEvaluator.evaluate(resolved, TestWorkflows.permissive(), Set.of("noop")),

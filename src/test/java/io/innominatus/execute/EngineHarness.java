@@ -64,7 +64,7 @@ final class EngineHarness {
     static DeploymentPlan plan(String application, String environment, boolean approval, Duration maxDuration,
             WorkflowDefinition... workflows) {
         ResolvedDeployment all = Resolver.resolveDeployment(new Resolver.DeploymentRequest(TestWorkflows.score(application,
-                null), environment, Arrays.asList(workflows), List.of(), Map.of("team", "platform"), false));
+                null), environment, Arrays.asList(workflows), List.of(), Map.of("team", "platform"), List.of(), false));
         ResolvedDeployment resolved = new ResolvedDeployment(all.kind(), all.context(), all.workflows().stream()
                 .filter(w -> w.definition().tier() != Tier.APPLICATION).toList());
         var policies = TestWorkflows.with(TestWorkflows.permissive(), b -> approval ? b.approval(environment) : b);

@@ -33,7 +33,7 @@ class PolicyEvaluatorTest {
 
     private static ResolvedDeployment deployment(ScoreWorkload app, String environment, List<WorkflowDefinition> platform,
             List<WorkflowDefinition> products) {
-        return Resolver.resolveDeployment(new Resolver.DeploymentRequest(app, environment, platform, products, Map.of(), false));
+        return Resolver.resolveDeployment(new Resolver.DeploymentRequest(app, environment, platform, products, Map.of(), List.of(), false));
     }
 
     private static List<String> rules(PolicyDecision decision) {

@@ -26,7 +26,7 @@ class ResolverTest {
     private static ResolvedDeployment resolve(ScoreWorkload app, boolean deployedBefore, List<WorkflowDefinition> platform,
             List<WorkflowDefinition> products) {
         return Resolver.resolveDeployment(new Resolver.DeploymentRequest(app, "development", platform, products,
-                Map.of("defaultCostCenter", "engineering"), deployedBefore));
+                Map.of("defaultCostCenter", "engineering"), List.of(), deployedBefore));
     }
 
     private static List<String> ids(ResolvedDeployment resolved) {

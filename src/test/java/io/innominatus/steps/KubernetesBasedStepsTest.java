@@ -40,7 +40,7 @@ class KubernetesBasedStepsTest {
 
     private static RecordingStepContext context(String application, Map<String, Object> config, Map<String, Object> admin) {
         RecordingStepContext context = new RecordingStepContext().config(config);
-        context.plan = new PlanContext(application, "ecommerce", "production", Map.of("name", application), admin, Map.of(),
+        context.plan = new PlanContext(application, "ecommerce", "production", Map.of("name", application), admin, Map.of(), Map.of(),
                 Map.of(), "digest");
         return context;
     }

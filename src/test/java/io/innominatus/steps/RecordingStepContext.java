@@ -29,7 +29,7 @@ final class RecordingStepContext implements StepContext {
     Duration timeout;
 
     static PlanContext plan(String application, Map<String, Object> score) {
-        return new PlanContext(application, "ecommerce", "development", Map.of("name", application), Map.of(), Map.of(),
+        return new PlanContext(application, "ecommerce", "development", Map.of("name", application), Map.of(), Map.of(), Map.of(),
                 score, "digest");
     }
 

@@ -59,7 +59,7 @@ abstract class ExecutionStoreContract {
     static DeploymentPlan plan(String application, String environment) {
         var workflow = platform("scan", "pre-deployment", "all_deployments", "first", "second");
         ResolvedDeployment resolved = Resolver.resolveDeployment(new Resolver.DeploymentRequest(score(application, null),
-                environment, List.of(workflow), List.of(), Map.of("budget", 500L), false));
+                environment, List.of(workflow), List.of(), Map.of("budget", 500L), List.of(), false));
         return PlanAssembly.assemble(resolved, PolicyEvaluator.evaluate(resolved, permissive(), StepTypes.BUILT_IN.keySet()),
                 "catalog", new DeploymentPlan.ExecutionLimits(Duration.ofMinutes(30), "read-only", "namespace-scoped"));
     }

@@ -101,6 +101,15 @@ public class WorkflowGrpcService implements WorkflowService {
 
     @Override
     @Blocking
+    public Uni<UndeployResponse> undeploy(UndeployRequest request) {
+        return Uni.createFrom().item(() -> UndeployResponse.newBuilder()
+                .setExecution(ExecutionMapper.toProto(executions.undeploy(request.getApplication(), request.getEnvironment(),
+                        request.getRequestId(), request.getDryRun(), callers.current())))
+                .build());
+    }
+
+    @Override
+    @Blocking
     public Uni<RunWorkflowResponse> runWorkflow(RunWorkflowRequest request) {
         return Uni.createFrom().item(() -> RunWorkflowResponse.newBuilder()
                 .setExecution(ExecutionMapper.toProto(executions.runWorkflow(request.getWorkflowId(), request.getScoreYaml(),

@@ -17,7 +17,6 @@ import io.innominatus.api.workflow.v1.StepStarted;
 import io.innominatus.api.workflow.v1.StepState;
 import io.innominatus.api.workflow.v1.WorkflowFinished;
 import io.innominatus.api.workflow.v1.WorkflowStarted;
-import io.innominatus.model.DeploymentPlan;
 import io.innominatus.model.DomainException;
 import io.innominatus.model.EventPayload;
 import io.innominatus.model.StepRun;
@@ -40,7 +39,7 @@ public final class ExecutionMapper {
                 .setApprovedBy(e.approvedBy())
                 .setLastSequence(e.lastSequence())
                 .setError(e.error())
-                .setKind(e.kind() == DeploymentPlan.Kind.WORKFLOW ? "workflow" : "deployment")
+                .setKind(e.kind().name().toLowerCase(java.util.Locale.ROOT))
                 .setDryRun(e.dryRun())
                 .setRequestId(e.requestId())
                 .setDecisionComment(e.decisionComment());
