@@ -5,6 +5,7 @@
 #   FAKE_TF_FAIL    subcommand (init|plan|apply|destroy|output) that fails with terraform's error format
 #   FAKE_TF_SLEEP   subcommand that blocks (for cancellation); it records its pids in $FAKE_TF_RECORD.pids
 #   FAKE_TF_CHANGES "1": plan -detailed-exitcode reports pending changes (exit 2)
+#   FAKE_TF_LONG_OUTPUT "1": output -json prints one line holding a 10,000-character sensitive value
 set -u
 record() { [ -n "${FAKE_TF_RECORD:-}" ] && printf '%s\n' "$*" >> "$FAKE_TF_RECORD"; return 0; }
 sub="${1:-}"
@@ -83,6 +84,12 @@ case "$sub" in
     ;;
   output)
     needs_init
+    if [ "${FAKE_TF_LONG_OUTPUT:-0}" = 1 ]; then
+      # terraform prints compact JSON when stdout is not a terminal in some versions: one long line.
+      long=$(head -c 10000 /dev/zero | tr '\0' 'k')
+      printf '{"kubeconfig":{"sensitive":true,"type":"string","value":"%s"}}\n' "$long"
+      exit 0
+    fi
     cat <<'JSON'
 {
   "bucket_name": {"sensitive": false, "type": "string", "value": "shop-assets"},

@@ -100,6 +100,17 @@ class TerraformStepExecutorTest {
     }
 
     @Test
+    void longOutputValuesArriveWhole() {
+        TestStepContext context = context(Map.of("FAKE_TF_LONG_OUTPUT", "1"));
+
+        StepResult result = StepTests.run(executor.execute(context));
+
+        assertEquals("k".repeat(10_000), result.outputs().get("kubeconfig"));
+        assertEquals(Set.of("kubeconfig"), result.secretOutputs());
+        assertTrue(context.secrets.contains("k".repeat(10_000)));
+    }
+
+    @Test
     void withoutVariablesNoVarFileIsPassedAndThePathShortcutIsTheWorkingDirectory() throws IOException {
         TestStepContext context = context(Map.of()).path("infra");
         context.config().remove("workingDir");
