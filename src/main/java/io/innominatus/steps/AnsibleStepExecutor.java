@@ -74,6 +74,7 @@ public class AnsibleStepExecutor implements StepExecutor {
         Path binary = CliTools.binary(context, "ansible-playbook", env,
                 "install it (Debian/Ubuntu: apt-get install ansible; elsewhere: pip install ansible-core)");
         Map<String, Object> extraVars = context.map("extraVars");
+        CliTools.registerCredentials(context, extraVars);
 
         List<String> command = new ArrayList<>(List.of(binary.toString(), "-i", inventoryArgument));
         if (inventory.equals(LOCALHOST)) {

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * What the steps that drive a command-line tool share: finding the program (with an error that says how
@@ -17,6 +18,11 @@ import java.util.Map;
  * to it (variables may hold secrets, so only the server's user may read them).
  */
 final class CliTools {
+
+    private static final Pattern CREDENTIAL = Pattern.compile(
+            "(?i).*(password|passwd|secret|token|credential|private_?key|access_?key|api_?key).*");
+    /** Shorter values would be redacted wherever they happen to appear, which hides more than it protects. */
+    private static final int MIN_SECRET_LENGTH = 4;
 
     private CliTools() {}
 
@@ -27,7 +33,23 @@ final class CliTools {
     static Map<String, String> environment(StepContext context) {
         Map<String, String> env = ProcessRunner.baseEnvironment(context);
         context.map("env").forEach((k, v) -> env.put(k, v == null ? "" : String.valueOf(v)));
+        registerCredentials(context, context.map("env"));
         return env;
+    }
+
+    /**
+     * Registers as secrets the values whose names say they are credentials ({@code AWS_SECRET_ACCESS_KEY},
+     * {@code db_password}, {@code api_token}...), so that a tool echoing them does not show them.
+     */
+    static void registerCredentials(StepContext context, Map<String, Object> values) {
+        values.forEach((name, value) -> {
+            if (value != null && !(value instanceof Map) && !(value instanceof List) && CREDENTIAL.matcher(name).matches()) {
+                String text = String.valueOf(value);
+                if (text.length() >= MIN_SECRET_LENGTH) {
+                    context.secret(text);
+                }
+            }
+        });
     }
 
     /**

@@ -59,6 +59,7 @@ public class TerraformStepExecutor implements StepExecutor {
         Path binary = CliTools.binary(context, "terraform", env, "install it");
         String tool = binary.getFileName().toString();
         Map<String, Object> variables = context.map("variables");
+        CliTools.registerCredentials(context, variables);
         if (dryRun && operation.equals("init")) {
             context.log("dry run: would run " + tool + " init -input=false in " + relative(context, workingDirectory));
             return StepResult.of(Map.of("dryRun", "true"));

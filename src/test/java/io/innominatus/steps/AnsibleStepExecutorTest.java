@@ -58,6 +58,7 @@ class AnsibleStepExecutorTest {
         vars.put("app_name", "shop");
         vars.put("env_name", "staging");
         vars.put("marker", marker.toString());
+        vars.put("api_token", "tok-0123456789");
         return vars;
     }
 
@@ -76,6 +77,8 @@ class AnsibleStepExecutorTest {
         assertEquals("2", result.outputs().get("ok"));
         assertEquals("1", result.outputs().get("changed"));
         assertEquals("0", result.outputs().get("failed"));
+        assertTrue(context.secrets.contains("tok-0123456789"), "an extra var named like a credential is a secret");
+        assertFalse(context.secrets.contains("staging"));
     }
 
     @Test

@@ -100,6 +100,19 @@ class TerraformStepExecutorTest {
     }
 
     @Test
+    void credentialsInVariablesAndEnvironmentAreRegisteredAsSecrets() {
+        TestStepContext context = context(Map.of("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG", "AWS_REGION", "eu-west-1"))
+                .config("variables", Map.of("db_password", "pw-123456", "region", "eu-west-1", "api_key", "k1"));
+
+        StepTests.run(executor.execute(context));
+
+        assertTrue(context.secrets.containsAll(List.of("wJalrXUtnFEMI/K7MDENG", "pw-123456")), context.secrets.toString());
+        assertFalse(context.secrets.contains("eu-west-1"), "values whose names do not say credential are not secrets");
+        assertFalse(context.secrets.contains("k1"), "too short to redact safely");
+        assertFalse(context.log().contains("pw-123456"), "variable values are never logged");
+    }
+
+    @Test
     void longOutputValuesArriveWhole() {
         TestStepContext context = context(Map.of("FAKE_TF_LONG_OUTPUT", "1"));
 
