@@ -161,6 +161,17 @@ class DatabaseMigrationStepExecutorTest {
     }
 
     @Test
+    void aMisnamedMigrationIsAnErrorRatherThanSilentlySkipped() throws IOException, SQLException {
+        Files.writeString(workflowDirectory.resolve("db/migrations/V3_missing_underscore.sql"), "SELECT 1;\n");
+
+        StepFailure failure = StepTests.failure(executor.execute(context()));
+
+        assertTrue(failure.getMessage().contains("V3_missing_underscore.sql"), failure.getMessage());
+        assertFalse(failure.getMessage().contains("Exception"), failure.getMessage());
+        assertFalse(tableExists("orders"), "nothing is applied");
+    }
+
+    @Test
     void anUnreachableDatabaseIsAClearErrorWithoutThePassword() throws IOException {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
