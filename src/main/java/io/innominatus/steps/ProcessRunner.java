@@ -56,7 +56,8 @@ public final class ProcessRunner {
         context.cancellation().onCancel(stop);
         Deque<String> stderrTail = new ArrayDeque<>();
         List<String> stdout = new java.util.ArrayList<>();
-        Thread errors = daemon("step-stderr", () -> pump(process.getErrorStream(), line -> {
+        Thread errors = daemon("step-stderr", () -> pump(process.getErrorStream(), full -> {
+            String line = shortened(full);
             context.log("stderr", line);
             synchronized (stderrTail) {
                 stderrTail.addLast(line);
@@ -72,9 +73,10 @@ public final class ProcessRunner {
         } catch (IOException ignored) {
             // The program may not read its input; what it does with it shows in its exit code.
         }
+        // Captured lines stay whole (a program's JSON answer may hold long values); logged lines are cut.
         pump(process.getInputStream(), line -> {
             if (logStdout) {
-                context.log("stdout", line);
+                context.log("stdout", shortened(line));
             }
             if (captureStdout) {
                 stdout.add(line);
@@ -120,11 +122,15 @@ public final class ProcessRunner {
         return thread;
     }
 
+    private static String shortened(String line) {
+        return line.length() > MAX_LINE ? line.substring(0, MAX_LINE) + " …(truncated)" : line;
+    }
+
     private static void pump(InputStream stream, java.util.function.Consumer<String> sink) {
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
             String line;
             while ((line = reader.readLine()) != null) {
-                sink.accept(line.length() > MAX_LINE ? line.substring(0, MAX_LINE) + " …(truncated)" : line);
+                sink.accept(line);
             }
         } catch (IOException ignored) {
             // The stream closes when the process is stopped; nothing more to read.
