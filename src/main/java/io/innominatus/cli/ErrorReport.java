@@ -28,6 +28,8 @@ record ErrorReport(int exitCode, List<String> lines) {
 
     /** Class-name prefixes that Java and netty put in front of messages ("javax.net.ssl.SSLException: ..."). */
     private static final Pattern CLASS_PREFIX = Pattern.compile("(?:[a-z][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*: ");
+    /** netty's dump of the channel pipeline in front of a message. */
+    private static final Pattern PIPELINE = Pattern.compile("Channel Pipeline: \\[[^\\]]*\\]: ");
 
     static ErrorReport of(Throwable failure, ServerAddress server) {
         if (failure instanceof CliException e) {
@@ -58,9 +60,14 @@ record ErrorReport(int exitCode, List<String> lines) {
         }
         String message = status.getDescription() == null ? "" : status.getDescription();
         if (code == Status.Code.UNAVAILABLE && rich == null) {
+            // The transport's own description ("io exception", netty pipeline dumps) says little; the cause says why.
             String cause = status.getCause() == null ? "" : plainMessage(status.getCause());
-            String reason = message.isEmpty() ? cause : cause.isEmpty() || message.contains(cause) ? message
-                    : message + ": " + cause;
+            String description = message.lines().findFirst().orElse("").strip();
+            if (description.equals("io exception") && !cause.isEmpty()) {
+                description = "";
+            }
+            String reason = description.isEmpty() ? cause : cause.isEmpty() || description.contains(cause) ? description
+                    : description + ": " + cause;
             lines.add("error: cannot reach innominatus at " + server + (reason.isEmpty() ? "" : ": " + reason));
             lines.add("  hint: is the service running there? Choose another with --server or INNOMINATUS_SERVER; "
                     + "use --tls (and --ca-cert) if it speaks TLS");
@@ -120,6 +127,8 @@ record ErrorReport(int exitCode, List<String> lines) {
         if (message == null) {
             return "no details";
         }
-        return CLASS_PREFIX.matcher(message).replaceAll("").strip();
+        String plain = PIPELINE.matcher(message).replaceAll("");
+        return CLASS_PREFIX.matcher(plain).replaceAll("").lines().map(String::strip).filter(l -> !l.isEmpty())
+                .reduce((a, b) -> a + " " + b).orElse("no details");
     }
 }

@@ -102,14 +102,22 @@ final class Ctl {
         return variables;
     }
 
+    /** The token store the CLI uses in this environment. */
+    TokenStore tokenStore() {
+        return TokenStore.of(environment(new StringWriter(), new StringWriter()));
+    }
+
+    private CliEnvironment environment(StringWriter out, StringWriter err) {
+        return new CliEnvironment(variables, workingDirectory, new PrintWriter(out, true), new PrintWriter(err, true), false,
+                sleeper);
+    }
+
     Result run(String... args) {
         List<String> all = new ArrayList<>(prefix);
         all.addAll(List.of(args));
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CliEnvironment env = new CliEnvironment(variables, workingDirectory, new PrintWriter(out, true), new PrintWriter(err, true),
-                false, sleeper);
-        int code = InnominatusCtl.execute(env, all.toArray(String[]::new));
+        int code = InnominatusCtl.execute(environment(out, err), all.toArray(String[]::new));
         return new Result(List.copyOf(all), code, out.toString(), err.toString());
     }
 }
