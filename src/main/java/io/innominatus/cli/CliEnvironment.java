@@ -1,15 +1,21 @@
 package io.innominatus.cli;
 
 import java.io.Console;
+import java.io.File;
+import java.io.IOException;
 import java.io.FileOutputStream;
 import java.io.FileDescriptor;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.lang.reflect.Method;
 import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * What the CLI sees of the world: environment variables, the working directory that relative paths
@@ -45,8 +51,14 @@ public record CliEnvironment(Map<String, String> variables, Path workingDirector
         Charset charset = outputCharset();
         PrintWriter out = new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), charset), true);
         PrintWriter err = new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.err), charset), true);
-        Map<String, String> env = System.getenv();
+        Map<String, String> env = new HashMap<>(System.getenv());
         boolean terminal = stdoutIsTerminal() && !"dumb".equals(env.get("TERM"));
+        if (terminal && (env.get("COLUMNS") == null || env.get("LINES") == null)) {
+            terminalSize().ifPresent(size -> {
+                env.putIfAbsent("LINES", Integer.toString(size[0]));
+                env.putIfAbsent("COLUMNS", Integer.toString(size[1]));
+            });
+        }
         return new CliEnvironment(env, Path.of("").toAbsolutePath(), out, err, terminal,
                 d -> Thread.sleep(d.toMillis()));
     }
@@ -88,6 +100,29 @@ public record CliEnvironment(Map<String, String> variables, Path workingDirector
             return (Boolean) isTerminal.invoke(console);
         } catch (ReflectiveOperationException e) {
             return true;
+        }
+    }
+
+    /** Rows and columns of the controlling terminal, asked of {@code stty} (a shell exports COLUMNS to no one). */
+    private static Optional<int[]> terminalSize() {
+        File tty = new File("/dev/tty");
+        if (!tty.canRead()) {
+            return Optional.empty();
+        }
+        try {
+            Process stty = new ProcessBuilder("stty", "size").redirectInput(tty).redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            String output = new String(stty.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
+            if (!stty.waitFor(2, TimeUnit.SECONDS) || stty.exitValue() != 0) {
+                return Optional.empty();
+            }
+            String[] parts = output.split("\\s+");
+            return Optional.of(new int[] {Integer.parseInt(parts[0]), Integer.parseInt(parts[1])});
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
         }
     }
 

@@ -30,7 +30,6 @@ import java.util.function.Supplier;
  */
 final class LiveWatchRenderer implements WatchRenderer {
 
-    private static final int BAR_WIDTH = 20;
 
     /** What the view knows about one step. */
     private static final class StepView {
@@ -63,6 +62,7 @@ final class LiveWatchRenderer implements WatchRenderer {
     private final int maxLines;
     private final Supplier<Instant> clock;
     private final boolean tick;
+    private final int barWidth;
 
     private final Map<Phase, List<StepView>> phases = new LinkedHashMap<>();
     private final Map<String, StepView> steps = new LinkedHashMap<>();
@@ -87,6 +87,7 @@ final class LiveWatchRenderer implements WatchRenderer {
         this.maxLines = Math.max(8, rows - 2);
         this.clock = clock;
         this.tick = tick;
+        this.barWidth = Math.max(5, Math.min(20, columns - 40));
     }
 
     @Override
@@ -232,15 +233,16 @@ final class LiveWatchRenderer implements WatchRenderer {
         Instant now = clock.get();
         String elapsed = executionStarted == null ? "" : "  " + Text.duration(Duration.between(executionStarted,
                 executionEnded != null ? executionEnded : now));
-        lines.add(style.bold(fit(title, title.length(), 30)) + "  " + style.state(Text.state(state)) + elapsed);
+        lines.add(style.bold(fit(title, title.length(), 26)) + "  " + style.state(Text.state(state)) + elapsed);
         List<String> stepLines = new ArrayList<>();
         List<Integer> stepLinePositions = new ArrayList<>();
         for (Map.Entry<Phase, List<StepView>> phase : phases.entrySet()) {
             List<StepView> list = phase.getValue();
             long finished = list.stream().filter(s -> Text.finished(s.state)).count();
             long failed = list.stream().filter(s -> s.state == StepState.STEP_STATE_FAILED).count();
+            boolean stopped = failed > 0 || list.stream().anyMatch(s -> s.state == StepState.STEP_STATE_CANCELLED);
             String name = String.format("%-16s", phase.getKey() == Phase.PHASE_UNSPECIFIED ? "other" : Text.phase(phase.getKey()));
-            lines.add(name + bar(finished, list.size(), failed > 0) + " " + finished + "/" + list.size()
+            lines.add(name + bar(finished, list.size(), stopped) + " " + finished + "/" + list.size()
                     + (failed > 0 ? "  " + style.red(failed + " failed") : ""));
             boolean expanded = all || startedPhases.contains(phase.getKey()) && !finishedPhases.contains(phase.getKey());
             for (StepView s : list) {
@@ -289,7 +291,8 @@ final class LiveWatchRenderer implements WatchRenderer {
                     + (s.percent >= 0 ? "  " + s.percent + "%" : "") + (s.message.isEmpty() ? "" : "  " + s.message);
             case STEP_STATE_PENDING -> info = "";
             case STEP_STATE_SKIPPED -> info = "skipped";
-            default -> info = Text.state(s.state).toLowerCase() + (s.durationMs >= 0 ? " " + Text.duration(Duration.ofMillis(s.durationMs)) : "")
+            default -> info = Text.state(s.state).toLowerCase()
+                    + (s.durationMs >= 0 && s.attempt > 0 ? " " + Text.duration(Duration.ofMillis(s.durationMs)) : "")
                     + (s.attempt > 1 ? "  attempt " + s.attempt : "");
         }
         String text = s.label() + (info.isEmpty() ? "" : "  " + info);
@@ -319,9 +322,9 @@ final class LiveWatchRenderer implements WatchRenderer {
     }
 
     private String bar(long finished, int total, boolean failed) {
-        int filled = total == 0 ? BAR_WIDTH : (int) Math.round(finished * (double) BAR_WIDTH / total);
+        int filled = total == 0 ? barWidth : (int) Math.round(finished * (double) barWidth / total);
         String full = (style.unicode() ? "█" : "#").repeat(filled);
-        String empty = (style.unicode() ? "░" : "-").repeat(BAR_WIDTH - filled);
+        String empty = (style.unicode() ? "░" : "-").repeat(barWidth - filled);
         return "[" + (failed ? style.red(full) : style.green(full)) + style.dim(empty) + "]";
     }
 
