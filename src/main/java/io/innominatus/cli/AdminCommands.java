@@ -108,9 +108,10 @@ final class AdminCommands {
             for (Diagnostic d : response.getDiagnosticsList()) {
                 out().println(CatalogCommands.diagnostic(style(), d, "", Text.orDash(d.getFile())));
             }
-            String counts = response.getPlatformWorkflowCount() + " platform workflows, " + response.getProductWorkflowCount()
-                    + " product workflows in " + response.getProductCount() + " products, " + response.getPolicyDocumentCount()
-                    + " policy documents (catalog digest " + Text.shortDigest(response.getCatalogDigest()) + ")";
+            String counts = count(response.getPlatformWorkflowCount(), "platform workflow") + ", "
+                    + count(response.getProductWorkflowCount(), "product workflow") + " in "
+                    + count(response.getProductCount(), "product") + ", " + count(response.getPolicyDocumentCount(), "policy document")
+                    + " (catalog digest " + Text.shortDigest(response.getCatalogDigest()) + ")";
             if (response.getActivated()) {
                 out().println(style().green("Reloaded") + ": " + counts);
                 return ExitCodes.OK;
@@ -118,6 +119,10 @@ final class AdminCommands {
             out().println(style().red("Not reloaded") + ": the new catalog has errors; the previous one stays active with "
                     + counts);
             return ExitCodes.INVALID;
+        }
+
+        private static String count(int n, String noun) {
+            return n + " " + noun + (n == 1 ? "" : "s");
         }
     }
 }

@@ -275,12 +275,12 @@ final class CatalogCommands {
             }
             for (ExcludedWorkflow e : plan.getExcludedList()) {
                 if (e.getWorkflowId().equals(id)) {
-                    String text = "Candidate " + id + " is excluded (" + e.getRuleId() + "): " + e.getMessage() + ".";
                     if (e.getRuleId().equals("PRODUCT_WORKFLOW_NOT_ALLOWED")) {
-                        text += "\nIt does not run, not even in a dry run, until the platform team adds '"
-                                + id.substring("products/".length()) + "' to workflowPolicies.allowedProductWorkflows.";
+                        return "Candidate " + id + " is excluded by PRODUCT_WORKFLOW_NOT_ALLOWED: it does not run, not even in a "
+                                + "dry run, until the platform team adds '" + id.substring("products/".length())
+                                + "' to workflowPolicies.allowedProductWorkflows.";
                     }
-                    return text;
+                    return "Candidate " + id + " is excluded by " + e.getRuleId() + ": " + e.getMessage();
                 }
             }
             return "Candidate " + id + " is not triggered by this deployment: check its spec.triggers and the Score "

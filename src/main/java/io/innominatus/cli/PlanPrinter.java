@@ -55,8 +55,12 @@ final class PlanPrinter {
             out.println("Excluded workflows: none");
         } else {
             out.println(style.bold("Excluded workflows:"));
+            int idWidth = plan.getExcludedList().stream().mapToInt(e -> e.getWorkflowId().length()).max().orElse(0);
+            int ruleWidth = plan.getExcludedList().stream().mapToInt(e -> e.getRuleId().length()).max().orElse(0);
             for (ExcludedWorkflow excluded : plan.getExcludedList()) {
-                out.println("  " + excluded.getWorkflowId() + "  " + style.yellow(excluded.getRuleId()) + "  " + excluded.getMessage());
+                out.println("  " + pad(excluded.getWorkflowId(), idWidth) + "  "
+                        + style.yellow(excluded.getRuleId()) + " ".repeat(ruleWidth - excluded.getRuleId().length()) + "  "
+                        + excluded.getMessage());
             }
         }
         if (plan.getViolationsCount() == 0) {
@@ -90,6 +94,10 @@ final class PlanPrinter {
             line.append(']');
         }
         return line.toString();
+    }
+
+    private static String pad(String s, int width) {
+        return s + " ".repeat(Math.max(0, width - s.length()));
     }
 
     /** Total number of planned steps. */

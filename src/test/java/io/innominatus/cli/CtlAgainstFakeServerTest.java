@@ -51,43 +51,32 @@ class CtlAgainstFakeServerTest {
     private static final String ID = "0b4d3c2a-1111-4222-8333-944455556666";
 
     /** Lists one product, but only for callers presenting {@code Bearer good-token}. */
-    static final class GuardedService extends WorkflowServiceGrpc.WorkflowServiceImplBase {
-        private final FakeServerHolder holder;
-
-        GuardedService(FakeServerHolder holder) {
-            this.holder = holder;
-        }
-
-        @Override
-        public void listProducts(ListProductsRequest request, StreamObserver<ListProductsResponse> response) {
-            List<String> seen = holder.server.authorizations;
-            String authorization = seen.get(seen.size() - 1);
-            if (authorization.isEmpty()) {
-                response.onError(StatusProto.toStatusRuntimeException(com.google.rpc.Status.newBuilder()
-                        .setCode(Code.UNAUTHENTICATED_VALUE).setMessage("authentication required: send a valid bearer token")
-                        .addDetails(Any.pack(ErrorInfo.newBuilder().setReason("UNAUTHENTICATED").setDomain("innominatus.io").build()))
-                        .build()));
-            } else if (!authorization.equals("Bearer good-token")) {
-                response.onError(Status.PERMISSION_DENIED.withDescription("the caller's roles do not allow this call")
-                        .asRuntimeException());
-            } else {
-                response.onNext(ListProductsResponse.newBuilder().addProducts(Product.newBuilder().setName("payments")
-                        .setWorkflowCount(1).setAllowedWorkflowCount(1).addOwners("payments-team")).build());
-                response.onCompleted();
-            }
-        }
-    }
-
-    /** Lets the service reach the server it is registered with (for the recorded headers). */
-    static final class FakeServerHolder {
-        FakeServer server;
+    private static FakeServer guardedServer(io.netty.handler.ssl.SslContext tls) {
+        FakeServer[] server = new FakeServer[1];
+        server[0] = new FakeServer(FakeServer.unary(FakeServer.service(), WorkflowServiceGrpc.getListProductsMethod(),
+                (ListProductsRequest request, StreamObserver<ListProductsResponse> response) -> {
+                    String authorization = server[0].lastAuthorization();
+                    if (authorization.isEmpty()) {
+                        response.onError(StatusProto.toStatusRuntimeException(com.google.rpc.Status.newBuilder()
+                                .setCode(Code.UNAUTHENTICATED_VALUE).setMessage("authentication required: send a valid bearer token")
+                                .addDetails(Any.pack(ErrorInfo.newBuilder().setReason("UNAUTHENTICATED").setDomain("innominatus.io")
+                                        .build()))
+                                .build()));
+                    } else if (!authorization.equals("Bearer good-token")) {
+                        response.onError(Status.PERMISSION_DENIED.withDescription("the caller's roles do not allow this call")
+                                .asRuntimeException());
+                    } else {
+                        response.onNext(ListProductsResponse.newBuilder().addProducts(Product.newBuilder().setName("payments")
+                                .setWorkflowCount(1).setAllowedWorkflowCount(1).addOwners("payments-team")).build());
+                        response.onCompleted();
+                    }
+                }).build(), tls);
+        return server[0];
     }
 
     @Test
     void tokensComeFromTheEnvironmentOrTheLoginAndRefusalsExitWith6() throws Exception {
-        FakeServerHolder holder = new FakeServerHolder();
-        try (FakeServer server = new FakeServer(new GuardedService(holder), null)) {
-            holder.server = server;
+        try (FakeServer server = guardedServer(null)) {
             Path home = Ctl.tempHome();
             Ctl ctl = Ctl.forServer(home, server.port());
 
@@ -100,7 +89,7 @@ class CtlAgainstFakeServerTest {
             Ctl.Result wrong = ctl.withVariable("INNOMINATUS_TOKEN", "other-token").run("list-products");
             assertEquals(6, wrong.exitCode(), wrong::toString);
             assertTrue(wrong.err().contains("status: PERMISSION_DENIED"), wrong::toString);
-            assertEquals("Bearer other-token", server.authorizations.get(server.authorizations.size() - 1));
+            assertEquals("Bearer other-token", server.lastAuthorization());
 
             Ctl.Result good = ctl.withVariable("INNOMINATUS_TOKEN", "good-token").run("list-products");
             assertEquals(0, good.exitCode(), good::toString);
@@ -110,14 +99,14 @@ class CtlAgainstFakeServerTest {
             ctl.tokenStore().write("good-token");
             Ctl.Result stored = ctl.withoutVariable("INNOMINATUS_TOKEN").run("list-products");
             assertEquals(0, stored.exitCode(), stored::toString);
-            assertEquals("Bearer good-token", server.authorizations.get(server.authorizations.size() - 1));
+            assertEquals("Bearer good-token", server.lastAuthorization());
             assertEquals(0, ctl.run("logout").exitCode());
             assertEquals(6, ctl.run("list-products").exitCode());
         }
     }
 
     /** Streams an execution's events; the first stream breaks with UNAVAILABLE after two events. */
-    static class FlakyStreamService extends WorkflowServiceGrpc.WorkflowServiceImplBase {
+    static class FlakyStream {
         final List<Long> afterSequences = new CopyOnWriteArrayList<>();
         final AtomicInteger watches = new AtomicInteger();
         private final List<ExecutionEvent> events = List.of(
@@ -138,8 +127,13 @@ class CtlAgainstFakeServerTest {
             return builder.build();
         }
 
-        @Override
-        public void getExecution(GetExecutionRequest request, StreamObserver<GetExecutionResponse> response) {
+        FakeServer start() {
+            return new FakeServer(FakeServer.streaming(FakeServer.unary(FakeServer.service(),
+                    WorkflowServiceGrpc.getGetExecutionMethod(), this::getExecution),
+                    WorkflowServiceGrpc.getWatchExecutionMethod(), this::watchExecution).build(), null);
+        }
+
+        void getExecution(GetExecutionRequest request, StreamObserver<GetExecutionResponse> response) {
             boolean done = watches.get() >= 3;
             response.onNext(GetExecutionResponse.newBuilder().setExecution(Execution.newBuilder().setExecutionId(ID)
                     .setApplication("drill-app").setEnvironment("staging").setKind("workflow")
@@ -152,8 +146,7 @@ class CtlAgainstFakeServerTest {
             response.onCompleted();
         }
 
-        @Override
-        public void watchExecution(WatchExecutionRequest request, StreamObserver<WatchExecutionResponse> response) {
+        void watchExecution(WatchExecutionRequest request, StreamObserver<WatchExecutionResponse> response) {
             afterSequences.add(request.getAfterSequence());
             int call = watches.incrementAndGet();
             long after = request.getAfterSequence();
@@ -177,8 +170,8 @@ class CtlAgainstFakeServerTest {
 
     @Test
     void aBrokenStreamResumesFromTheLastSequenceWithBackoff() throws Exception {
-        FlakyStreamService service = new FlakyStreamService();
-        try (FakeServer server = new FakeServer(service, null)) {
+        FlakyStream service = new FlakyStream();
+        try (FakeServer server = service.start()) {
             Ctl ctl = Ctl.forServer(Ctl.tempHome(), server.port()).withRecordedSleeps();
             Ctl.Result watched = ctl.run("watch", ID);
             assertEquals(0, watched.exitCode(), watched::toString);
@@ -198,13 +191,13 @@ class CtlAgainstFakeServerTest {
 
     @Test
     void aStreamThatNeverComesBackGivesUpWithAConnectionError() throws Exception {
-        WorkflowServiceGrpc.WorkflowServiceImplBase down = new FlakyStreamService() {
+        FlakyStream down = new FlakyStream() {
             @Override
-            public void watchExecution(WatchExecutionRequest request, StreamObserver<WatchExecutionResponse> response) {
+            void watchExecution(WatchExecutionRequest request, StreamObserver<WatchExecutionResponse> response) {
                 response.onError(Status.UNAVAILABLE.withDescription("no route").asRuntimeException());
             }
         };
-        try (FakeServer server = new FakeServer(down, null)) {
+        try (FakeServer server = down.start()) {
             Ctl ctl = Ctl.forServer(Ctl.tempHome(), server.port()).withRecordedSleeps();
             Ctl.Result watched = ctl.run("watch", ID);
             assertEquals(5, watched.exitCode(), watched::toString);
@@ -219,13 +212,9 @@ class CtlAgainstFakeServerTest {
 
     @Test
     void otherServerErrorsExitWith8AndNeverShowClassNames() throws Exception {
-        WorkflowServiceGrpc.WorkflowServiceImplBase broken = new WorkflowServiceGrpc.WorkflowServiceImplBase() {
-            @Override
-            public void listProducts(ListProductsRequest request, StreamObserver<ListProductsResponse> response) {
-                response.onError(Status.INTERNAL.withDescription("internal error (reference 42)").asRuntimeException());
-            }
-        };
-        try (FakeServer server = new FakeServer(broken, null)) {
+        try (FakeServer server = new FakeServer(FakeServer.unary(FakeServer.service(), WorkflowServiceGrpc.getListProductsMethod(),
+                (ListProductsRequest request, StreamObserver<ListProductsResponse> response) -> response.onError(
+                        Status.INTERNAL.withDescription("internal error (reference 42)").asRuntimeException())).build(), null)) {
             Ctl.Result result = Ctl.forServer(Ctl.tempHome(), server.port()).run("list-products");
             assertEquals(8, result.exitCode(), result::toString);
             assertEquals("error: internal error (reference 42)\n  status: INTERNAL\n", result.err());
@@ -251,10 +240,7 @@ class CtlAgainstFakeServerTest {
         }
         KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         keys.init(store, "changeit".toCharArray());
-        FakeServerHolder holder = new FakeServerHolder();
-        try (FakeServer server = new FakeServer(new GuardedService(holder),
-                GrpcSslContexts.configure(SslContextBuilder.forServer(keys)).build())) {
-            holder.server = server;
+        try (FakeServer server = guardedServer(GrpcSslContexts.configure(SslContextBuilder.forServer(keys)).build())) {
             Ctl ctl = Ctl.forServer(Ctl.tempHome(), server.port()).withVariable("INNOMINATUS_TOKEN", "good-token");
             Ctl.Result trusted = ctl.run("--ca-cert", certificate.toString(), "list-products");
             assertEquals(0, trusted.exitCode(), trusted::toString);

@@ -234,11 +234,13 @@ class CtlCommandsTest {
         assertTrue(lines.indexOf("deployment") > pre && lines.indexOf("post-deployment") > lines.indexOf("deployment"));
         int excluded = lines.indexOf("Excluded workflows:");
         assertTrue(excluded > lines.indexOf("post-deployment"), result::toString);
-        assertTrue(lines.subList(excluded, lines.size()).stream().anyMatch(l -> l.startsWith("  products/ecommerce/fraud-check  "
-                + "PRODUCT_WORKFLOW_NOT_ALLOWED  ")), result::toString);
+        assertTrue(lines.subList(excluded, lines.size()).stream().anyMatch(l -> l.matches("  products/ecommerce/fraud-check\\s+"
+                + "PRODUCT_WORKFLOW_NOT_ALLOWED  product workflow 'ecommerce/fraud-check' is not in allowedProductWorkflows.*")),
+                result::toString);
         assertTrue(lines.indexOf("Violations: none") > excluded, result::toString);
-        assertContains(result.out(), "Candidate products/ecommerce/fraud-check is excluded (PRODUCT_WORKFLOW_NOT_ALLOWED)", result);
-        assertContains(result.out(), "adds 'ecommerce/fraud-check' to workflowPolicies.allowedProductWorkflows", result);
+        assertContains(result.out(), "Candidate products/ecommerce/fraud-check is excluded by PRODUCT_WORKFLOW_NOT_ALLOWED: it does "
+                + "not run, not even in a dry run, until the platform team adds 'ecommerce/fraud-check' to "
+                + "workflowPolicies.allowedProductWorkflows.", result);
 
         // A candidate replacing an allow-listed workflow runs in its phase.
         Path replacement = write("workflows/products/ecommerce/database-setup.yaml", FRAUD_CHECK

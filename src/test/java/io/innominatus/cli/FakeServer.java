@@ -2,11 +2,10 @@ package io.innominatus.cli;
 
 import io.grpc.Metadata;
 import io.grpc.Server;
-import io.grpc.ServerCall;
-import io.grpc.ServerCallHandler;
-import io.grpc.ServerInterceptor;
-import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.ServerStreamTracer;
 import io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.ServerCalls;
 import io.innominatus.api.workflow.v1.WorkflowServiceGrpc;
 import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
@@ -19,6 +18,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * A scripted WorkflowService on a loopback port, for what the real service cannot be made to do on demand:
  * refuse tokens, break a stream half-way, speak TLS. Records the authorization header of every call.
+ *
+ * <p>Handlers are bound method by method (unbound methods answer UNIMPLEMENTED). Nothing here extends the generated
+ * service base classes or implements a gRPC interceptor: Quarkus tests index the test classes too, and would serve
+ * such a class in place of the real service.
  */
 final class FakeServer implements AutoCloseable {
 
@@ -27,17 +30,17 @@ final class FakeServer implements AutoCloseable {
     private final Server server;
     final List<String> authorizations = new CopyOnWriteArrayList<>();
 
-    FakeServer(WorkflowServiceGrpc.WorkflowServiceImplBase service, SslContext tls) {
-        ServerInterceptor recorder = new ServerInterceptor() {
-            @Override
-            public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
-                String value = headers.get(AUTHORIZATION);
-                authorizations.add(value == null ? "" : value);
-                return next.startCall(call, headers);
-            }
-        };
-        NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-                .addService(ServerInterceptors.intercept(service, recorder));
+    /** Starts binding the handlers of {@code service} (see {@link #service()}). */
+    FakeServer(ServerServiceDefinition service, SslContext tls) {
+        NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(service)
+                .addStreamTracerFactory(new ServerStreamTracer.Factory() {
+                    @Override
+                    public ServerStreamTracer newServerStreamTracer(String fullMethodName, Metadata headers) {
+                        String value = headers.get(AUTHORIZATION);
+                        authorizations.add(value == null ? "" : value);
+                        return new ServerStreamTracer() { };
+                    }
+                });
         if (tls != null) {
             builder.sslContext(tls);
         }
@@ -48,8 +51,27 @@ final class FakeServer implements AutoCloseable {
         }
     }
 
+    /** A WorkflowService definition to add handlers to. */
+    static ServerServiceDefinition.Builder service() {
+        return ServerServiceDefinition.builder(WorkflowServiceGrpc.SERVICE_NAME);
+    }
+
+    static <Q, R> ServerServiceDefinition.Builder unary(ServerServiceDefinition.Builder builder,
+            io.grpc.MethodDescriptor<Q, R> method, ServerCalls.UnaryMethod<Q, R> handler) {
+        return builder.addMethod(method, ServerCalls.asyncUnaryCall(handler));
+    }
+
+    static <Q, R> ServerServiceDefinition.Builder streaming(ServerServiceDefinition.Builder builder,
+            io.grpc.MethodDescriptor<Q, R> method, ServerCalls.ServerStreamingMethod<Q, R> handler) {
+        return builder.addMethod(method, ServerCalls.asyncServerStreamingCall(handler));
+    }
+
     int port() {
         return server.getPort();
+    }
+
+    String lastAuthorization() {
+        return authorizations.get(authorizations.size() - 1);
     }
 
     @Override
