@@ -460,6 +460,25 @@ class CtlCommandsTest {
     }
 
     @Test
+    void requestIdsMakeStartsIdempotentAndAReuseIsAnotherServerError() throws IOException {
+        String app = uniqueApp();
+        String score = score(app);
+        Ctl.Result first = ctl.run("run", "platform/failure-drill", score, "--env", "development", "--dry-run", "--request-id",
+                "drill-" + app);
+        assertExit(0, first);
+        Ctl.Result again = ctl.run("run", "platform/failure-drill", score, "--env", "development", "--dry-run", "--request-id",
+                "drill-" + app);
+        assertExit(0, again);
+        assertEquals(first.executionId(), again.executionId());
+        Ctl.Result reused = ctl.run("run", "platform/failure-drill", score, "--env", "staging", "--dry-run", "--request-id",
+                "drill-" + app);
+        assertExit(8, reused);
+        assertContains(reused.err(), "  status: ALREADY_EXISTS, reason: REQUEST_ID_REUSED\n", reused);
+        assertContains(reused.err(), "  execution_id: " + first.executionId() + "\n", reused);
+        assertExit(0, ctl.run("watch", first.executionId()));
+    }
+
+    @Test
     void productionRunsWaitForApprovalBoundToThePlanDigest() throws IOException {
         Ctl.Result run = ctl.run("run", "platform/diagnostics", score(uniqueApp()), "--env", "production");
         assertExit(0, run);
