@@ -5,8 +5,10 @@ import io.innominatus.execute.EventStreams;
 import io.innominatus.execute.ExecutionEngine;
 import io.innominatus.execute.SystemScheduler;
 import io.innominatus.model.HealthCheck;
+import io.innominatus.model.PolicyRule;
 import io.innominatus.model.StepTypeRegistration;
 import io.innominatus.steps.NamedHealthChecks;
+import io.innominatus.steps.NamedPolicyRules;
 import io.innominatus.steps.RegisteredStepTypes;
 import io.innominatus.steps.StepExecutorRegistry;
 import io.innominatus.store.ExecutionStore;
@@ -62,6 +64,18 @@ public class EngineConfiguration {
         return name -> {
             try {
                 return Optional.<HealthCheck>ofNullable(catalogs.active().admin().healthChecks().get(name));
+            } catch (RuntimeException e) {
+                return Optional.empty();
+            }
+        };
+    }
+
+    @Produces
+    @Singleton
+    NamedPolicyRules namedPolicyRules(CatalogService catalogs) {
+        return name -> {
+            try {
+                return Optional.<PolicyRule>ofNullable(catalogs.active().admin().policyRules().get(name));
             } catch (RuntimeException e) {
                 return Optional.empty();
             }

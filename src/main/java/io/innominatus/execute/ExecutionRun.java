@@ -75,6 +75,8 @@ final class ExecutionRun {
         Scheduler.Timer timer;
         Scheduler.Timer retry;
         int lines;
+        /** Set once the attempt's outcome is decided: what its executor logs afterwards is dropped. */
+        volatile boolean closed;
 
         Attempt(StepKey key, int number, Instant start) {
             this.key = key;
@@ -83,6 +85,7 @@ final class ExecutionRun {
         }
 
         void stop(String reason) {
+            closed = true;
             cancellation.cancel(reason);
             if (subscription != null) {
                 subscription.cancel();
@@ -651,7 +654,10 @@ final class ExecutionRun {
     private void end(boolean wasRunning) {
         deadlines.values().forEach(Scheduler.Timer::cancel);
         deadlines.clear();
-        attempts.values().forEach(Attempt::cancelTimers);
+        attempts.values().forEach(a -> {
+            a.closed = true;
+            a.cancelTimers();
+        });
         attempts.clear();
         host.ended(this, wasRunning);
     }
@@ -706,6 +712,7 @@ final class ExecutionRun {
             return;
         }
         attempts.remove(key);
+        attempt.closed = true;
         attempt.cancelTimers();
         flushLogs();
         result.secretOutputs().forEach(k -> redactor.add(result.outputs().get(k)));
@@ -729,6 +736,7 @@ final class ExecutionRun {
         int base = attemptBase.getOrDefault(key, 0);
         int allowed = base + definition.retry().attempts();
         if (number < allowed && !expired.contains(key.workflowId()) && header.state() == ExecutionState.RUNNING) {
+            attempt.closed = true;
             Duration delay = definition.retry().delayBefore(number - base + 1);
             commit(new Change().event(new EventPayload.StepLog(key.workflowId(), key.step(), "attempt " + number
                     + " failed: " + error + "; retrying in " + Durations.format(delay) + " (attempt " + (number + 1) + " of "
@@ -742,6 +750,7 @@ final class ExecutionRun {
             return;
         }
         attempts.remove(key);
+        attempt.closed = true;
         Instant now = now();
         StepRun failed = steps.get(key).with(StepState.FAILED, number, error, Map.of(), attempt.start, now);
         commit(new Change().step(failed).event(finished(failed, now)));
@@ -795,6 +804,9 @@ final class ExecutionRun {
 
     /** Called from executor threads: queues a line and arranges a flush shortly after. */
     void log(Attempt attempt, String workflowId, String step, String stream, String line) {
+        if (attempt.closed) {
+            return;
+        }
         synchronized (pendingLogs) {
             if (attempt.lines == MAX_LOG_LINES_PER_ATTEMPT) {
                 attempt.lines++;
@@ -810,7 +822,10 @@ final class ExecutionRun {
         }
     }
 
-    void progress(String workflowId, String step, int percent, String message) {
+    void progress(Attempt attempt, String workflowId, String step, int percent, String message) {
+        if (attempt.closed) {
+            return;
+        }
         synchronized (pendingLogs) {
             pendingLogs.add(new EventPayload.StepProgress(workflowId, step, Math.max(0, Math.min(100, percent)),
                     message == null ? "" : message));

@@ -133,7 +133,7 @@ final class StepContextImpl implements StepContext {
 
     @Override
     public void progress(int percent, String message) {
-        run.progress(workflowId, step, percent, message);
+        run.progress(attemptHandle, workflowId, step, percent, message);
     }
 
     @Override

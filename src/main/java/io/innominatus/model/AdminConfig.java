@@ -16,6 +16,7 @@ import java.util.Set;
  * @param rules the {@code workflowPolicies} and {@code policies} rules
  * @param healthChecks named checks that {@code validation} steps may list under {@code config.healthChecks}
  * @param stepTypes step types registered without code
+ * @param policyRules policy rules {@code policy} steps may list by name
  * @param workflowsRoot the catalog directory ({@code workflowPolicies.workflowsRoot}, resolved)
  * @param integrations other top-level blocks (gitea, argocd, vault, …) kept as plain data
  */
@@ -28,6 +29,7 @@ public record AdminConfig(
         PolicyRules rules,
         Map<String, HealthCheck> healthChecks,
         Map<String, StepTypeRegistration> stepTypes,
+        Map<String, PolicyRule> policyRules,
         Path workflowsRoot,
         Map<String, Object> integrations) {
 
@@ -37,6 +39,7 @@ public record AdminConfig(
         publishedProvisioners = publishedProvisioners == null ? Set.of() : Set.copyOf(publishedProvisioners);
         healthChecks = Immutables.orderedCopy(healthChecks);
         stepTypes = Immutables.orderedCopy(stepTypes);
+        policyRules = Immutables.orderedCopy(policyRules);
         integrations = Immutables.deepCopy(integrations);
     }
 }

@@ -1,6 +1,7 @@
 package io.innominatus.parse;
 
 import io.innominatus.model.AdminConfig;
+import io.innominatus.model.PolicyRule;
 import io.innominatus.model.Diagnostic;
 import io.innominatus.model.HealthCheck;
 import io.innominatus.model.PolicyRules;
@@ -19,7 +20,7 @@ import java.util.Optional;
 public final class AdminConfigParser {
 
     static final List<String> CORE_KEYS = List.of("admin", "resourceDefinitions", "publishedProvisioners", "policies",
-            "workflowPolicies", "healthChecks", "stepTypes");
+            "workflowPolicies", "healthChecks", "stepTypes", "policyRules");
     /** Blocks for integrations that innominatus keeps as plain data. */
     static final List<String> INTEGRATION_KEYS = List.of("gitea", "argocd", "vault", "keycloak", "minio", "prometheus",
             "grafana", "kubernetesDashboard", "providers");
@@ -115,7 +116,10 @@ public final class AdminConfigParser {
         for (String key : INTEGRATION_KEYS) {
             doc.get(key).ifPresent(n -> integrations.put(key, DocumentReader.plain(n)));
         }
+        Map<String, PolicyRule> policyRules = r.field(doc, "policyRules", "", false)
+                .flatMap(n -> r.mapping(n, "policyRules")).map(m -> readPolicyRules(r, m)).orElse(Map.of());
         AdminConfig config = new AdminConfig(file, directory, admin, provisioners, published, rules, healthChecks, stepTypes,
+                policyRules,
                 workflowsRoot, integrations);
         return new Result(Optional.of(config), r.diagnostics());
     }
@@ -173,6 +177,31 @@ public final class AdminConfigParser {
                     .ifPresent(check -> checks.put(entry.key().value(), check));
         }
         return checks;
+    }
+
+    /** {@code policyRules: {<name>: {expression, message}}}; every expression must compile. */
+    private static Map<String, PolicyRule> readPolicyRules(DocumentReader r, Mapping m) {
+        Map<String, PolicyRule> rules = new LinkedHashMap<>();
+        for (YamlNode.Entry entry : m.entries()) {
+            String name = entry.key().value();
+            String path = DocumentReader.child("policyRules", name);
+            r.mapping(entry.value(), path).ifPresent(spec -> {
+                r.checkKeys(spec, path, List.of("expression", "message"));
+                Optional<String> expression = r.string(spec, "expression", path, true);
+                String message = r.string(spec, "message", path, false).orElse("policy rule " + name + " is violated");
+                expression.ifPresent(e -> {
+                    Optional<CelExpressions.Problem> problem = CelExpressions.check(e, CelExpressions.POLICY_VARIABLES);
+                    if (problem.isPresent()) {
+                        YamlNode node = spec.get("expression").orElseThrow();
+                        r.error("INVALID_EXPRESSION", "policy rule " + name + ": " + problem.get().message(),
+                                node.location(), path + ".expression");
+                    } else {
+                        rules.put(name, new PolicyRule(name, e, message));
+                    }
+                });
+            });
+        }
+        return rules;
     }
 
     private static Map<String, StepTypeRegistration> readStepTypes(DocumentReader r, Mapping m) {

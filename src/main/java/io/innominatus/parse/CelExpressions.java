@@ -8,6 +8,7 @@ import dev.cel.common.CelValidationResult;
 import dev.cel.common.types.SimpleType;
 import dev.cel.compiler.CelCompiler;
 import dev.cel.compiler.CelCompilerFactory;
+import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
@@ -19,13 +20,18 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * CEL (dev.cel) expressions: compiled when a document is loaded so that syntax errors are reported with
  * the rest, and evaluated at run time over plain-data variables (maps, lists, strings, numbers,
- * booleans). Comprehensions are bounded so that no expression can run for long.
+ * booleans). CEL's standard macros ({@code has}, {@code all}, {@code exists}, {@code exists_one},
+ * {@code map}, {@code filter}) are available; comprehensions are bounded so that no expression can run
+ * for long.
  */
 public final class CelExpressions {
 
     /** Variables of step conditions ({@code if}/{@code unless}): the interpolation contexts. */
     public static final List<String> CONDITION_VARIABLES = List.of("application", "environment", "metadata", "admin",
             "workflow", "resources", "steps", "terraform", "execution");
+    /** Variables of policy rules: the Score document, the rendered manifests and the application's values. */
+    public static final List<String> POLICY_VARIABLES = List.of("score", "manifests", "application", "environment",
+            "metadata");
     public static final int MAX_LENGTH = 4096;
     public static final int MAX_ITERATIONS = 10_000;
 
@@ -70,7 +76,7 @@ public final class CelExpressions {
         try {
             result = program(expression, variables).eval(values);
         } catch (CelEvaluationException e) {
-            throw new IllegalArgumentException("cannot evaluate '" + expression + "': " + e.getMessage());
+            throw new IllegalArgumentException(e.getMessage());
         }
         if (!(result instanceof Boolean b)) {
             throw new IllegalArgumentException("'" + expression + "' is not a boolean expression");
@@ -100,7 +106,8 @@ public final class CelExpressions {
 
     private static CelCompiler compiler(List<String> variables) {
         return COMPILERS.computeIfAbsent(List.copyOf(variables), vars -> {
-            var builder = CelCompilerFactory.standardCelCompilerBuilder().setOptions(OPTIONS).setResultType(SimpleType.BOOL);
+            var builder = CelCompilerFactory.standardCelCompilerBuilder().setOptions(OPTIONS)
+                    .setStandardMacros(CelStandardMacro.STANDARD_MACROS).setResultType(SimpleType.BOOL);
             vars.forEach(v -> builder.addVar(v, SimpleType.DYN));
             return builder.build();
         });

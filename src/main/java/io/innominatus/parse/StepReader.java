@@ -198,7 +198,7 @@ public final class StepReader {
         } else if (node instanceof Scalar scalar && !scalar.isNull()) {
             collectReferences(scalar, path, references);
             boolean pathField = key != null && (key.equals("path") || PATH_KEYS.contains(key));
-            checkPath(scalar.value(), scalar.location(), path, pathField);
+            checkPath(scalar.value(), scalar.location(), path, pathField, !"outputFile".equals(key));
         }
     }
 
@@ -214,7 +214,8 @@ public final class StepReader {
         }
     }
 
-    private void checkPath(String value, SourceLocation location, String fieldPath, boolean pathField) {
+    /** @param existing whether the path names something that must exist before the step runs (not a file it writes) */
+    private void checkPath(String value, SourceLocation location, String fieldPath, boolean pathField, boolean existing) {
         if (value.contains("${") || value.contains("://") || value.contains("\n")) {
             return;
         }
@@ -244,7 +245,7 @@ public final class StepReader {
                     r.error("PATH_ESCAPE", "path '" + value + "' resolves (through a symbolic link) outside the "
                             + "workflow's directory", location, fieldPath);
                 }
-            } else {
+            } else if (existing) {
                 r.warning("PATH_NOT_FOUND", "path '" + value + "' does not exist in " + scope.baseDirectory().getFileName(),
                         location, fieldPath);
             }

@@ -1,5 +1,6 @@
 package io.innominatus.steps;
 
+import io.innominatus.model.PolicyRule;
 import java.util.Optional;
 
 /** The policy rules the platform team named centrally, which {@code policy} steps list by name. */

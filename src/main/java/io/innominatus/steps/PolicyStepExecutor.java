@@ -1,6 +1,8 @@
 package io.innominatus.steps;
 
+import io.innominatus.model.PolicyRule;
 import io.innominatus.model.Diagnostic;
+import io.innominatus.parse.CelExpressions;
 import io.innominatus.parse.DocumentReader;
 import io.innominatus.parse.YamlLoader;
 import io.innominatus.parse.YamlNode;
@@ -35,7 +37,7 @@ import java.util.stream.Stream;
 public class PolicyStepExecutor implements StepExecutor {
 
     /** The variables policy rules see. */
-    public static final List<String> VARIABLES = List.of("score", "manifests", "application", "environment", "metadata");
+    public static final List<String> VARIABLES = CelExpressions.POLICY_VARIABLES;
     private static final int MAX_MANIFEST_FILES = 1000;
 
     private final Function<String, Optional<PolicyRule>> named;
@@ -83,16 +85,17 @@ public class PolicyStepExecutor implements StepExecutor {
         int passed = 0;
         for (PolicyRule rule : rules) {
             context.cancellation().check();
-            PolicyExpressions.Compiled compiled = PolicyExpressions.compile(rule.expression());
-            if (compiled.problem() != null) {
-                String error = "policy rule " + rule.name() + " does not compile (" + compiled.problem() + ")";
+            Optional<CelExpressions.Problem> problem = CelExpressions.check(rule.expression(), VARIABLES);
+            if (problem.isPresent()) {
+                String error = "policy rule " + rule.name() + " does not compile (column " + problem.get().column() + ": "
+                        + problem.get().message() + ")";
                 context.log(prefix + error);
                 errors.add(error);
                 continue;
             }
             boolean holds;
             try {
-                holds = PolicyExpressions.evaluate(compiled.program(), values);
+                holds = CelExpressions.evaluate(rule.expression(), VARIABLES, values);
             } catch (IllegalArgumentException e) {
                 String error = "policy rule " + rule.name() + " cannot be evaluated: " + e.getMessage();
                 context.log(prefix + error);

@@ -248,13 +248,6 @@ class ExecutionGrpcTest extends GrpcTestSupport {
         assertEquals("ENVIRONMENT_NOT_ALLOWED", failure.getViolations(0).getType());
         assertEquals("POLICY_VIOLATION", detail(blocked, ErrorInfo.class).orElseThrow().getReason());
 
-        Status missing = expectStatus(io.grpc.Status.Code.FAILED_PRECONDITION, () -> workflows.startDeployment(
-                StartDeploymentRequest.newBuilder().setScoreYaml(example("ecommerce-web.yaml")).setEnvironment("development")
-                        .build()));
-        ErrorInfo info = detail(missing, ErrorInfo.class).orElseThrow();
-        if (info.getReason().equals("STEP_EXECUTOR_MISSING")) {
-            assertFalse(info.getMetadataMap().get("step_types").isEmpty());
-        }
         Status unknownWorkflow = expectStatus(io.grpc.Status.Code.NOT_FOUND, () -> run("platform/nope", uniqueApp(),
                 "development"));
         assertEquals("WORKFLOW_NOT_FOUND", detail(unknownWorkflow, ErrorInfo.class).orElseThrow().getReason());

@@ -32,7 +32,7 @@ class CtlCatalogChangesTest {
         Ctl ctl = Ctl.forServer(home, url.getPort());
         Ctl.Result reload = ctl.run("reload");
         assertEquals(0, reload.exitCode(), reload::toString);
-        assertTrue(reload.out().lines().anyMatch(l -> l.startsWith("Reloaded: 5 platform workflows, 4 product workflows in 2 "
+        assertTrue(reload.out().lines().anyMatch(l -> l.startsWith("Reloaded: 6 platform workflows, 4 product workflows in 2 "
                 + "products, 1 policy document (catalog digest ")), reload::toString);
 
         Path broken = root.resolve("workflows/platform/broken.yaml");
@@ -42,7 +42,7 @@ class CtlCatalogChangesTest {
         assertEquals(3, refused.exitCode(), refused::toString);
         assertTrue(refused.out().lines().anyMatch(l -> l.matches("platform/broken\\.yaml:\\d+:\\d+: ERROR INVALID_ENUM 'later' .*")),
                 refused::toString);
-        assertTrue(refused.out().contains("Not reloaded: the new catalog has errors; the previous one stays active with 5 platform "
+        assertTrue(refused.out().contains("Not reloaded: the new catalog has errors; the previous one stays active with 6 platform "
                 + "workflows"), refused::toString);
         Ctl.Result json = ctl.run("reload", "-o", "json");
         assertEquals(3, json.exitCode(), json::toString);
@@ -60,7 +60,7 @@ class CtlCatalogChangesTest {
         }
         Ctl.Result accepted = ctl.run("reload");
         assertEquals(0, accepted.exitCode(), accepted::toString);
-        assertTrue(accepted.out().contains("\nReloaded: 5 platform workflows, 5 product workflows in 2 products"), accepted::toString);
+        assertTrue(accepted.out().contains("Reloaded: 6 platform workflows, 5 product workflows in 2 products"), accepted::toString);
 
         Ctl.Result listed = ctl.run("list-product-workflows", "ecommerce");
         assertTrue(listed.out().lines().anyMatch(l -> l.matches("products/ecommerce/fraud-check\\s+deployment\\s+1\\s+"

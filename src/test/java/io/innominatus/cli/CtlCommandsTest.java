@@ -276,33 +276,29 @@ class CtlCommandsTest {
         Path candidate = write("workflows/products/ecommerce/fraud-check.yaml", FRAUD_CHECK);
         String shop = "workflows/examples/ecommerce-web.yaml";
         Ctl.Result dryRun = ctl.run("test-product-workflow", candidate.toString(), shop, "--dry-run");
-        assertRefusedForMissingExecutorsOrRan(dryRun);
-        if (dryRun.exitCode() != 4) {
-            assertContains(dryRun.out(), "(dry run)", dryRun);
-        }
+        assertStarted(dryRun);
+        assertContains(dryRun.out(), "(dry run)", dryRun);
 
         Ctl.Result execute = ctl.run("test-product-workflow", candidate.toString(), shop, "--execute");
         assertContains(execute.out(), "note: products/ecommerce/fraud-check is not in the catalog yet. The server runs catalog "
                 + "workflows only", execute);
-        assertRefusedForMissingExecutorsOrRan(execute);
+        assertStarted(execute);
 
         // The catalog's own version is what a real deployment runs: no note then.
         Path same = write("catalog/products/ecommerce/database-setup.yaml",
                 Files.readString(Path.of("workflows/products/ecommerce/database-setup.yaml")));
         Ctl.Result unchanged = ctl.run("test-product-workflow", same.toString(), shop, "--execute");
         assertFalse(unchanged.out().contains("note:"), unchanged::toString);
-        assertRefusedForMissingExecutorsOrRan(unchanged);
+        assertStarted(unchanged);
     }
 
-    /** Some bundled step types have no executor yet; then a deployment is refused before anything starts. */
-    private static void assertRefusedForMissingExecutorsOrRan(Ctl.Result result) {
-        if (result.exitCode() == 4) {
-            assertContains(result.err(), "status: FAILED_PRECONDITION, reason: STEP_EXECUTOR_MISSING", result);
-            assertContains(result.err(), "violation STEP_EXECUTOR_MISSING", result);
-        } else {
-            assertTrue(result.exitCode() == 0 || result.exitCode() == 1, result::toString);
-            assertContains(result.out(), "Execution ", result);
-        }
+    /**
+     * The deployment started. Without the tools of the bundled security scan on the test machine it may end
+     * FAILED when watched (exit 1); either way the execution was created and reported.
+     */
+    private static void assertStarted(Ctl.Result result) {
+        assertTrue(result.exitCode() == 0 || result.exitCode() == 1, result::toString);
+        assertContains(result.out(), "Execution ", result);
     }
 
     @Test
@@ -361,11 +357,7 @@ class CtlCommandsTest {
 
         Ctl.Result shop = ctl.run("deploy", "workflows/examples/ecommerce-web.yaml", "--env", "development", "--dry-run",
                 "--watch");
-        assertRefusedForMissingExecutorsOrRan(shop);
-        if (shop.exitCode() == 4) {
-            assertContains(shop.err(), "  step_types: ", shop);
-            assertContains(shop.err(), "kubernetes", shop);
-        }
+        assertStarted(shop);
 
         Ctl.Result badRequestId = ctl.run("deploy", score(app), "--env", "development", "--request-id", "spaces are not allowed");
         assertExit(3, badRequestId);
@@ -582,7 +574,7 @@ class CtlCommandsTest {
 
         Ctl.Result reload = ctl.run("reload");
         assertExit(0, reload);
-        assertContains(reload.out(), "Reloaded: 5 platform workflows, 4 product workflows in 2 products", reload);
+        assertContains(reload.out(), "Reloaded: 6 platform workflows, 4 product workflows in 2 products", reload);
     }
 
     @Test

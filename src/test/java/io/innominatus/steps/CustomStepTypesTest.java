@@ -29,27 +29,27 @@ class CustomStepTypesTest {
 
     @Test
     void commandsReceiveTheRequestOnStdinAndAnswerOnStdout() {
-        RecordingStepContext context = new RecordingStepContext().config(Map.of("target", "orders"));
+        TestStepContext context = new TestStepContext("test").config(Map.of("target", "orders"));
         StepResult result = command("./steps/custom-step.sh").execute(context).await().indefinitely();
         assertEquals("false", result.outputs().get("dryRun"));
         assertEquals(context.idempotencyKey(), result.outputs().get("key"));
         assertEquals(Set.of("token"), result.secretOutputs());
-        assertTrue(context.lines.contains("got request for step"), context.lines::toString);
-        assertEquals("true", command("./steps/custom-step.sh").dryRun(new RecordingStepContext()).await().indefinitely()
+        assertTrue(context.texts().contains("got request for step-1"), context::log);
+        assertEquals("true", command("./steps/custom-step.sh").dryRun(new TestStepContext("test")).await().indefinitely()
                 .outputs().get("dryRun"));
     }
 
     @Test
     void commandFailuresAndMissingProgramsAreClear() {
         StepFailure failed = assertThrows(StepFailure.class, () -> command("./steps/custom-step.sh")
-                .execute(new RecordingStepContext().config(Map.of("fail", true))).await().indefinitely());
-        assertEquals("step type custom: './steps/custom-step.sh' exited with code 4: got request for step | asked to fail",
+                .execute(new TestStepContext("test").config(Map.of("fail", true))).await().indefinitely());
+        assertEquals("step type custom: './steps/custom-step.sh' exited with code 4: got request for step-1 | asked to fail",
                 failed.getMessage());
         StepFailure missing = assertThrows(StepFailure.class, () -> command("./steps/nope.sh")
-                .execute(new RecordingStepContext()).await().indefinitely());
+                .execute(new TestStepContext("test")).await().indefinitely());
         assertTrue(missing.getMessage().startsWith("cannot start '" + TEST_RESOURCES.resolve("steps/nope.sh")), missing.getMessage());
         StepFailure notJson = assertThrows(StepFailure.class, () -> command("echo", "not json")
-                .execute(new RecordingStepContext()).await().indefinitely());
+                .execute(new TestStepContext("test")).await().indefinitely());
         assertEquals("step type custom did not answer with JSON {\"outputs\": {...}}", notJson.getMessage());
     }
 
@@ -76,7 +76,7 @@ class CustomStepTypesTest {
         try {
             String base = "http://127.0.0.1:" + server.getAddress().getPort();
             HttpClient http = HttpClient.newHttpClient();
-            RecordingStepContext context = new RecordingStepContext().config(Map.of("change", "deploy orders"));
+            TestStepContext context = new TestStepContext("test").config(Map.of("change", "deploy orders"));
             StepResult result = new WebhookStepExecutor(new StepTypeRegistration("change-ticket", "", List.of(), base + "/ok",
                     Duration.ofSeconds(5)), http).execute(context).await().indefinitely();
             assertEquals("CHG-42", result.outputs().get("ticket"));
@@ -86,14 +86,14 @@ class CustomStepTypesTest {
             assertTrue(body.get().contains("\"dryRun\":false"), body.get());
             StepFailure failed = assertThrows(StepFailure.class, () -> new WebhookStepExecutor(new StepTypeRegistration(
                     "change-ticket", "", List.of(), base + "/broken", Duration.ofSeconds(5)), http)
-                    .execute(new RecordingStepContext()).await().indefinitely());
+                    .execute(new TestStepContext("test")).await().indefinitely());
             assertEquals("step type change-ticket: webhook answered HTTP 503: database is down", failed.getMessage());
         } finally {
             server.stop(0);
         }
         StepFailure refused = assertThrows(StepFailure.class, () -> new WebhookStepExecutor(new StepTypeRegistration(
                 "change-ticket", "", List.of(), "http://127.0.0.1:1/none", Duration.ofSeconds(2)), HttpClient.newHttpClient())
-                .execute(new RecordingStepContext()).await().indefinitely());
+                .execute(new TestStepContext("test")).await().indefinitely());
         assertTrue(refused.getMessage().startsWith("step type change-ticket: webhook http://127.0.0.1:1/none failed"),
                 refused.getMessage());
     }

@@ -38,16 +38,16 @@ class KubernetesBasedStepsTest {
         client.apps().deployments().inNamespace(namespace).resource(deployment).create();
     }
 
-    private static RecordingStepContext context(String application, Map<String, Object> config, Map<String, Object> admin) {
-        RecordingStepContext context = new RecordingStepContext().config(config);
-        context.plan = new PlanContext(application, "ecommerce", "production", Map.of("name", application), admin, Map.of(), Map.of(),
-                Map.of(), "digest");
+    private static TestStepContext context(String application, Map<String, Object> config, Map<String, Object> admin) {
+        TestStepContext context = new TestStepContext("test").config(config);
+        context.plan(new PlanContext(application, "ecommerce", "production", Map.of("name", application), admin, Map.of(), Map.of(),
+                Map.of(), "digest"));
         return context;
     }
 
     @Test
     void monitoringCreatesAPrometheusRule() {
-        RecordingStepContext context = context("shop", Map.of("service", "postgresql", "alerts", List.of("connection_count",
+        TestStepContext context = context("shop", Map.of("service", "postgresql", "alerts", List.of("connection_count",
                 "disk_usage", Map.of("alert", "OrdersStuck", "expr", "orders_pending > 100", "severity", "critical"))), Map.of());
         StepResult result = new MonitoringStepExecutor(client).execute(context).await().indefinitely();
         assertEquals("shop-postgresql-alerts", result.outputs().get("rule"));
@@ -68,7 +68,7 @@ class KubernetesBasedStepsTest {
     @Test
     void taggingLabelsTheNamespaceAndWorkloads() {
         deploy("tagged", "web", 1, "100m", "128Mi");
-        RecordingStepContext context = context("tagged", Map.of("tags", Map.of("cost-center", "engineering",
+        TestStepContext context = context("tagged", Map.of("tags", Map.of("cost-center", "engineering",
                 "team", "Orders Team!")), Map.of());
         StepResult result = new TaggingStepExecutor(client).execute(context).await().indefinitely();
         assertEquals("2", result.outputs().get("tagged"));
@@ -76,7 +76,7 @@ class KubernetesBasedStepsTest {
         Deployment web = client.apps().deployments().inNamespace("tagged").withName("web").get();
         assertEquals("orders-team", web.getMetadata().getLabels().get("team"));
         assertEquals("engineering", web.getSpec().getTemplate().getMetadata().getLabels().get("cost-center"));
-        assertTrue(context.lines.contains("tag team: 'Orders Team!' is not a valid label value; using 'orders-team'"));
+        assertTrue(context.texts().contains("tag team: 'Orders Team!' is not a valid label value; using 'orders-team'"));
         StepFailure missing = assertThrows(StepFailure.class, () -> new TaggingStepExecutor(client)
                 .execute(context("nowhere", Map.of("tags", Map.of("a", "b")), Map.of())).await().indefinitely());
         assertTrue(missing.getMessage().contains("namespace nowhere does not exist"), missing.getMessage());
@@ -95,9 +95,9 @@ class KubernetesBasedStepsTest {
         assertEquals("50.00", within.outputs().get("monthlyCost"));
         assertEquals("50.0", within.outputs().get("percentOfBudget"));
 
-        RecordingStepContext warning = context("priced", Map.of("budget", "60", "alertThreshold", 80), admin);
+        TestStepContext warning = context("priced", Map.of("budget", "60", "alertThreshold", 80), admin);
         new CostAnalysisStepExecutor(client).execute(warning).await().indefinitely();
-        assertTrue(warning.lines.stream().anyMatch(l -> l.startsWith("warning: the estimate reaches 83.3%")), warning.lines::toString);
+        assertTrue(warning.texts().stream().anyMatch(l -> l.startsWith("warning: the estimate reaches 83.3%")), warning::log);
 
         StepFailure over = assertThrows(StepFailure.class, () -> new CostAnalysisStepExecutor(client)
                 .execute(context("priced", Map.of("budget", 45, "enforceLimit", true), admin)).await().indefinitely());

@@ -35,16 +35,16 @@ class KubernetesStepExecutorTest {
         return new KubernetesStepExecutor(client, new ScoreWorkloadRenderer());
     }
 
-    private static RecordingStepContext context(Map<String, Object> config) {
-        RecordingStepContext context = new RecordingStepContext().config(config);
-        context.directory = Path.of("workflows/products/ecommerce").toAbsolutePath();
+    private static TestStepContext context(Map<String, Object> config) {
+        TestStepContext context = new TestStepContext("test").config(config);
+        context.workflowDirectory(Path.of("workflows/products/ecommerce").toAbsolutePath());
         return context;
     }
 
     @Test
     void appliesAManifestDirectoryIntoANewNamespace() {
-        RecordingStepContext context = context(Map.of("manifests", "./k8s/payment-gateway"));
-        context.namespace = "shop-payment";
+        TestStepContext context = context(Map.of("manifests", "./k8s/payment-gateway"));
+        context.namespace("shop-payment");
         StepResult result = executor().execute(context).await().indefinitely();
         assertEquals("shop-payment", result.outputs().get("namespace"));
         assertEquals("Deployment/payment-gateway,Service/payment-gateway", result.outputs().get("applied"));
@@ -54,7 +54,7 @@ class KubernetesStepExecutorTest {
         assertEquals("shop", deployment.getMetadata().getLabels().get("innominatus.io/application"));
         assertEquals(context.executionId(), deployment.getMetadata().getLabels().get("innominatus.io/execution"));
         assertNotNull(client.services().inNamespace("shop-payment").withName("payment-gateway").get());
-        assertTrue(context.lines.contains("applied Deployment/payment-gateway in shop-payment"));
+        assertTrue(context.texts().contains("applied Deployment/payment-gateway in shop-payment"));
         // Applying again converges instead of failing.
         executor().execute(context(Map.of("manifests", "./k8s/payment-gateway"))).await().indefinitely();
     }
@@ -76,10 +76,10 @@ class KubernetesStepExecutorTest {
                 stringData:
                   token: very-secret-token
                 """;
-        RecordingStepContext context = context(Map.of("manifests", yaml));
+        TestStepContext context = context(Map.of("manifests", yaml));
         executor().execute(context).await().indefinitely();
         ConfigMap settings = client.configMaps().inNamespace("shop").withName("shop-settings").get();
-        assertEquals("development", settings.getData().get("environment"));
+        assertEquals("staging", settings.getData().get("environment"));
         assertTrue(context.secrets.contains("very-secret-token"));
     }
 
@@ -104,17 +104,17 @@ class KubernetesStepExecutorTest {
         assertTrue(failure.getMessage().contains("ConfigMap/elsewhere (namespace kube-system)"), failure.getMessage());
         assertNull(client.rbac().clusterRoles().withName("escalate").get(), "nothing was applied");
 
-        RecordingStepContext cluster = context(Map.of("manifests", yaml.substring(0, yaml.indexOf("---"))));
-        cluster.limits = new DeploymentPlan.ExecutionLimits(null, "read-only", "cluster");
+        TestStepContext cluster = context(Map.of("manifests", yaml.substring(0, yaml.indexOf("---"))));
+        cluster.limits(new DeploymentPlan.ExecutionLimits(null, "read-only", "cluster"));
         executor().execute(cluster).await().indefinitely();
         assertNotNull(client.rbac().clusterRoles().withName("escalate").get());
     }
 
     @Test
     void waitsForDeploymentsToBecomeReady() throws Exception {
-        RecordingStepContext context = context(Map.of("manifests", "./k8s/payment-gateway", "wait", true,
+        TestStepContext context = context(Map.of("manifests", "./k8s/payment-gateway", "wait", true,
                 "waitTimeout", "20s"));
-        context.namespace = "rollout";
+        context.namespace("rollout");
         CompletableFuture<StepResult> running = executor().execute(context)
                 .runSubscriptionOn(java.util.concurrent.ForkJoinPool.commonPool()).subscribeAsCompletionStage();
         // The mock server runs no controllers: play the Deployment controller once the object exists.
@@ -128,18 +128,18 @@ class KubernetesStepExecutorTest {
         deployment.setStatus(new DeploymentStatusBuilder().withReplicas(2).withReadyReplicas(2).build());
         client.apps().deployments().inNamespace("rollout").resource(deployment).updateStatus();
         running.get(20, java.util.concurrent.TimeUnit.SECONDS);
-        assertTrue(context.lines.contains("Deployment/payment-gateway is ready"));
+        assertTrue(context.texts().contains("Deployment/payment-gateway is ready"));
 
-        RecordingStepContext never = context(Map.of("manifests", "./k8s/payment-gateway", "wait", true, "waitTimeout", "1s"));
-        never.namespace = "stuck";
+        TestStepContext never = context(Map.of("manifests", "./k8s/payment-gateway", "wait", true, "waitTimeout", "1s"));
+        never.namespace("stuck");
         StepFailure timeout = assertThrows(StepFailure.class, () -> executor().execute(never).await().indefinitely());
         assertEquals("Deployment/payment-gateway did not become ready within 1s", timeout.getMessage());
     }
 
     @Test
     void cancellationStopsWaiting() throws Exception {
-        RecordingStepContext context = context(Map.of("manifests", "./k8s/payment-gateway", "wait", true));
-        context.namespace = "cancelled";
+        TestStepContext context = context(Map.of("manifests", "./k8s/payment-gateway", "wait", true));
+        context.namespace("cancelled");
         CompletableFuture<StepResult> running = executor().execute(context)
                 .runSubscriptionOn(java.util.concurrent.ForkJoinPool.commonPool()).subscribeAsCompletionStage();
         Thread.sleep(800);
@@ -150,12 +150,12 @@ class KubernetesStepExecutorTest {
 
     @Test
     void dryRunDescribesWithoutApplying() {
-        RecordingStepContext context = context(Map.of("manifests", "./k8s/payment-gateway"));
-        context.namespace = "dry";
+        TestStepContext context = context(Map.of("manifests", "./k8s/payment-gateway"));
+        context.namespace("dry");
         executor().dryRun(context).await().indefinitely();
         assertNull(client.namespaces().withName("dry").get());
-        assertTrue(context.lines.contains("dry run: namespace dry would be created"));
-        assertTrue(context.lines.contains("dry run: would create Deployment/payment-gateway in dry"));
+        assertTrue(context.texts().contains("dry run: namespace dry would be created"));
+        assertTrue(context.texts().contains("dry run: would create Deployment/payment-gateway in dry"));
     }
 
     @Test
@@ -172,9 +172,9 @@ class KubernetesStepExecutorTest {
     void rendersTheScoreWorkload() throws Exception {
         String score = Files.readString(Path.of("src/test/resources/score/full-workload.yaml"));
         Map<String, Object> document = ScoreParser.parse(score, "score.yaml").workload().orElseThrow().document();
-        RecordingStepContext context = context(new LinkedHashMap<>(Map.of("workload", "orders", "waitTimeout", "1s",
+        TestStepContext context = context(new LinkedHashMap<>(Map.of("workload", "orders", "waitTimeout", "1s",
                 "wait", false)));
-        context.plan = RecordingStepContext.plan("orders", document);
+        context.plan(TestStepContext.plan("orders", "ecommerce", "development", document));
         context.values.put("resources.db.host", "orders-db.orders.svc");
         context.values.put("resources.db.port", "5432");
         context.values.put("resources.db.username", "orders");

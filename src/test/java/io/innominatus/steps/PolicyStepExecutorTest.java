@@ -1,5 +1,6 @@
 package io.innominatus.steps;
 
+import io.innominatus.model.PolicyRule;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,6 +1,7 @@
 package io.innominatus.steps;
 
 import io.innominatus.model.DeploymentPlan;
+import io.innominatus.model.Interpolation;
 import io.innominatus.model.PlanContext;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,7 +25,9 @@ final class TestStepContext implements StepContext {
     final List<Line> lines = new CopyOnWriteArrayList<>();
     final List<String> secrets = new CopyOnWriteArrayList<>();
     final List<String> progress = new CopyOnWriteArrayList<>();
-    private final Cancellation cancellation = new Cancellation();
+    /** Values of {@code ${...}} references {@link #interpolate} fills, besides application and environment names. */
+    final Map<String, String> values = new java.util.concurrent.ConcurrentHashMap<>();
+    final Cancellation cancellation = new Cancellation();
     private final String type;
     private Map<String, Object> config = new LinkedHashMap<>();
     private Path workflowDirectory;
@@ -49,7 +52,8 @@ final class TestStepContext implements StepContext {
         if (score.get("metadata") instanceof Map<?, ?> m) {
             m.forEach((k, v) -> metadata.put(String.valueOf(k), v));
         }
-        return new PlanContext(application, product, environment, metadata, Map.of(), Map.of(), score, "sha256:test");
+        return new PlanContext(application, product, environment, metadata, Map.of(), Map.of(), Map.of(), score,
+                "sha256:test");
     }
 
     TestStepContext config(String key, Object value) {
@@ -64,6 +68,11 @@ final class TestStepContext implements StepContext {
 
     TestStepContext workflowDirectory(Path directory) {
         this.workflowDirectory = directory;
+        return this;
+    }
+
+    TestStepContext namespace(String value) {
+        this.namespace = value;
         return this;
     }
 
@@ -195,5 +204,14 @@ final class TestStepContext implements StepContext {
     @Override
     public void secret(String value) {
         secrets.add(value);
+    }
+
+    @Override
+    public String interpolate(String text) {
+        return Interpolation.render(text, expression -> switch (expression) {
+            case "application.name", "metadata.name" -> Optional.of(plan.application());
+            case "environment.name" -> Optional.of(plan.environment());
+            default -> Optional.ofNullable(values.get(expression));
+        });
     }
 }

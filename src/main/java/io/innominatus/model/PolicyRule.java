@@ -1,8 +1,8 @@
-package io.innominatus.steps;
+package io.innominatus.model;
 
 /**
  * A rule of a {@code policy} step: a CEL expression over the Score spec and the rendered manifests that
- * must be true.
+ * must be true. Written inline in a step, or once in admin-config's {@code policyRules} and listed by name.
  *
  * @param name how the rule is reported
  * @param expression boolean CEL over {@code score}, {@code manifests}, {@code application},
