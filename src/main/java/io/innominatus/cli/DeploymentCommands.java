@@ -7,6 +7,7 @@ import io.innominatus.api.workflow.v1.PlanDeploymentRequest;
 import io.innominatus.api.workflow.v1.PlanDeploymentResponse;
 import io.innominatus.api.workflow.v1.RunWorkflowRequest;
 import io.innominatus.api.workflow.v1.StartDeploymentRequest;
+import io.innominatus.api.workflow.v1.UndeployRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -103,6 +104,38 @@ final class DeploymentCommands {
             }
             Execution execution = connection().workflows().startDeployment(request.build()).getExecution();
             return started(this, execution, watch);
+        }
+    }
+
+    @Command(name = "undeploy", header = "Remove an application from an environment (and watch it).",
+            description = "Remove an application from an environment: its workload, the resources only it used, and "
+            + "its namespace. With --watch, follow it to the end and exit 1 unless it succeeds.")
+    static final class Undeploy extends BaseCommand {
+
+        @Parameters(paramLabel = "APPLICATION", description = "The application (the Score file's metadata.name).")
+        String application;
+
+        @Option(names = {"-e", "--env"}, required = true, paramLabel = "ENVIRONMENT", description = "The environment.")
+        String environment;
+
+        @Option(names = {"-w", "--watch"}, description = "Follow the execution until it ends.")
+        boolean watch;
+
+        @Option(names = "--request-id", paramLabel = "ID", description = "Idempotency key: the same request again returns "
+                + "the same execution.")
+        String requestId;
+
+        @Option(names = "--dry-run", description = "Report what would be removed; remove nothing.")
+        boolean dryRun;
+
+        @Override
+        protected int run() {
+            UndeployRequest.Builder request = UndeployRequest.newBuilder().setApplication(application)
+                    .setEnvironment(environment).setDryRun(dryRun);
+            if (requestId != null) {
+                request.setRequestId(requestId);
+            }
+            return started(this, connection().workflows().undeploy(request.build()).getExecution(), watch);
         }
     }
 

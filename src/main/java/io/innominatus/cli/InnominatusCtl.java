@@ -39,6 +39,7 @@ import picocli.CommandLine.ScopeType;
             CatalogCommands.TestProductWorkflow.class,
             DeploymentCommands.Plan.class,
             DeploymentCommands.Deploy.class,
+            DeploymentCommands.Undeploy.class,
             DeploymentCommands.Run.class,
             ExecutionCommands.Watch.class,
             ExecutionCommands.Executions.class,

@@ -99,7 +99,7 @@ class CtlCommandsTest {
         Ctl.Result help = ctl.run("--help");
         assertExit(0, help);
         for (String command : List.of("list-products", "list-product-workflows", "validate-product-workflow",
-                "test-product-workflow", "plan", "deploy", "run", "watch", "executions", "get", "logs", "approve", "reject",
+                "test-product-workflow", "plan", "deploy", "undeploy", "run", "watch", "executions", "get", "logs", "approve", "reject",
                 "cancel", "retry", "policies", "step-types", "reload", "login", "logout")) {
             assertTrue(help.out().lines().anyMatch(l -> l.strip().startsWith(command + " ")), () -> command + " missing\n" + help);
         }
@@ -362,6 +362,10 @@ class CtlCommandsTest {
         Ctl.Result badRequestId = ctl.run("deploy", score(app), "--env", "development", "--request-id", "spaces are not allowed");
         assertExit(3, badRequestId);
         assertContains(badRequestId.err(), "invalid request_id", badRequestId);
+
+        Ctl.Result neverDeployed = ctl.run("undeploy", app, "--env", "development");
+        assertExit(7, neverDeployed);
+        assertContains(neverDeployed.err(), "deployment '" + app + " in development' not found", neverDeployed);
     }
 
     @Test
