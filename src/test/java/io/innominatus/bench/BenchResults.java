@@ -26,6 +26,9 @@ final class BenchResults {
     /** One figure: its median over runs, the runs' minimum and maximum, and its unit. */
     record Figure(String key, String description, String unit, double median, double min, double max) {}
 
+    /** Whether this JVM (one benchmark run) has started new result files yet. */
+    private static boolean started;
+
     private final List<Figure> figures = new ArrayList<>();
     private final Map<String, Object> extra = new TreeMap<>();
 
@@ -48,6 +51,14 @@ final class BenchResults {
     /** Merges this class's figures into the results file and prints the table. */
     synchronized void write(String title) throws IOException {
         Files.createDirectories(FILE.getParent());
+        synchronized (BenchResults.class) {
+            if (!started) {
+                // Results of an earlier run would otherwise be merged with this run's.
+                Files.deleteIfExists(FILE);
+                Files.deleteIfExists(FILE.resolveSibling("results.md"));
+                started = true;
+            }
+        }
         ObjectNode root = Files.exists(FILE) ? (ObjectNode) JSON.readTree(FILE.toFile()) : JSON.createObjectNode();
         for (Figure f : figures) {
             String[] path = f.key().split("\\.");

@@ -169,10 +169,15 @@ class EngineBenchmark {
                 firstP99[run] = BenchResults.ms(first, 99);
             }
         }
+        double[] knee = new double[RUNS];
         try (Bench bench = saturated.create()) {
             warmUp(bench);
             for (int run = 0; run < RUNS; run++) {
                 throughput[run] = completedPerSecond(bench, 300);
+            }
+            double saturation = median(throughput);
+            for (int run = 0; run < RUNS; run++) {
+                knee[run] = knee(bench, saturation, store);
             }
         }
         results.add("step_overhead_ms." + store + ".p50", "per-step engine overhead, no-op steps, " + store + ", p50", "ms", p50);
@@ -183,6 +188,8 @@ class EngineBenchmark {
                 "ms", firstP99);
         results.add("completed_executions_per_s." + store, "completed 10-step executions per second, " + store
                 + " (saturated, 32 concurrent)", "/s", throughput);
+        results.add("knee_executions_per_s." + store, "knee: lowest arrival rate where completion p99 > 10× unloaded p50, " + store
+                + " (10-step executions)", "/s", knee);
     }
 
     private static void warmUp(Bench bench) {
@@ -243,6 +250,66 @@ class EngineBenchmark {
             }
         }
         return histogram;
+    }
+
+    /** Arrival rates tried for the knee, as fractions of the saturated throughput. */
+    private static final double[] KNEE_STEPS = {0.25, 0.5, 0.75, 0.9, 1.0, 1.1, 1.25};
+
+    /**
+     * The knee of the latency curve: executions arrive at a constant rate, stepped up towards and past the
+     * saturated throughput; for each rate the time from an execution's intended submission to its end.
+     * Returns the lowest rate whose p99 exceeds ten times the p50 of the lightest load (the unloaded
+     * median): past an overload the whole distribution moves, so p99 and p50 of the same rate rise
+     * together and their ratio alone never marks the knee. The highest rate tried when none does.
+     */
+    private static double knee(Bench bench, double saturation, String store) throws Exception {
+        double rate = 0;
+        double unloadedP50 = 0;
+        for (double step : KNEE_STEPS) {
+            rate = Math.round(saturation * step);
+            Map<String, Instant> intended = arrivals(bench, rate, Duration.ofSeconds(3));
+            Histogram histogram = new Histogram(3);
+            for (Map.Entry<String, Instant> entry : intended.entrySet()) {
+                List<ExecutionEvent> events = bench.awaitEnd(entry.getKey());
+                Instant end = events.get(events.size() - 1).time();
+                histogram.recordValue(Math.max(1, Duration.between(entry.getValue(), end).toNanos() / 1000));
+            }
+            double p50 = BenchResults.ms(histogram, 50);
+            double p99 = BenchResults.ms(histogram, 99);
+            System.out.printf("knee %s: %.0f executions/s, completion p50 %.1f ms, p99 %.1f ms%n", store, rate, p50, p99);
+            if (unloadedP50 == 0) {
+                unloadedP50 = p50;
+            } else if (p99 > 10 * unloadedP50) {
+                return rate;
+            }
+        }
+        return rate;
+    }
+
+    /** Submits 10-step executions at a constant rate; returns each execution's intended submission time. */
+    private static Map<String, Instant> arrivals(Bench bench, double perSecond, Duration length) throws Exception {
+        long interval = (long) (TimeUnit.SECONDS.toNanos(1) / perSecond);
+        int total = (int) (length.toNanos() / interval);
+        Map<String, Instant> intended = new ConcurrentHashMap<>();
+        ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor();
+        Instant start = Instant.now().plusMillis(50);
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(total);
+        for (int i = 0; i < total; i++) {
+            Instant when = start.plusNanos(i * interval);
+            clock.schedule(() -> {
+                intended.put(bench.submit(plan("knee-" + UUID.randomUUID().toString().substring(0, 8), STEPS)), when);
+                done.countDown();
+            }, Math.max(0, Duration.between(Instant.now(), when).toNanos()), TimeUnit.NANOSECONDS);
+        }
+        done.await(length.toSeconds() + 60, TimeUnit.SECONDS);
+        clock.shutdown();
+        return intended;
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
     }
 
     private static double completedPerSecond(Bench bench, int executions) {
