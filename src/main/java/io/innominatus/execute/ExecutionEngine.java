@@ -1,5 +1,6 @@
 package io.innominatus.execute;
 
+import io.innominatus.model.AuditEvent;
 import io.innominatus.model.DeploymentPlan;
 import io.innominatus.model.DomainException;
 import io.innominatus.model.EventPayload;
@@ -86,7 +87,10 @@ public final class ExecutionEngine implements ExecutionRun.Host {
                 steps, workflows, submission.requestedBy(), "", "", submission.requestId(), submission.dryRun(), "",
                 events.size(), now, null, null);
         ExecutionStore.Created created = services.store().create(new ExecutionStore.NewExecution(execution, events,
-                submission.requestHash()));
+                submission.requestHash(), AuditEvent.allowed(now, submission.requestedBy(), action(plan.kind()),
+                        "execution/" + execution.id(), (submission.dryRun() ? "dry run of " : "") + plan.kind().name()
+                                .toLowerCase(java.util.Locale.ROOT) + " of " + plan.application() + " in " + plan.environment()
+                                + (submission.requestId().isEmpty() ? "" : " (request " + submission.requestId() + ")"))));
         if (created.created()) {
             Execution stored = created.execution();
             services.streams().publish(stored.id(), replay(stored.id(), events, now));
@@ -97,6 +101,15 @@ public final class ExecutionEngine implements ExecutionRun.Host {
             }
         }
         return created;
+    }
+
+    /** The RPC that submits a plan of this kind, as the audit trail names it. */
+    static String action(DeploymentPlan.Kind kind) {
+        return switch (kind) {
+            case DEPLOYMENT -> "StartDeployment";
+            case WORKFLOW -> "RunWorkflow";
+            case UNDEPLOYMENT -> "Undeploy";
+        };
     }
 
     private static List<ExecutionEvent> replay(String id, List<EventPayload> events, Instant time) {

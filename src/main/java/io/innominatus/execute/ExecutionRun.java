@@ -1,5 +1,6 @@
 package io.innominatus.execute;
 
+import io.innominatus.model.AuditEvent;
 import io.innominatus.model.DeploymentPlan;
 import io.innominatus.model.DomainException;
 import io.innominatus.model.EventPayload;
@@ -114,6 +115,8 @@ final class ExecutionRun {
         String error = header.error();
         Instant startTime = header.startTime();
         Instant endTime = header.endTime();
+        /** The audit entry of the command that makes this change, committed with it. */
+        AuditEvent audit;
 
         Change event(EventPayload event) {
             events.add(event);
@@ -273,6 +276,7 @@ final class ExecutionRun {
             change.state = ExecutionState.CANCELLED;
             change.error = reason;
             change.endTime = now;
+            change.audit = audit(principal, "CancelExecution", comment);
             change.event(new EventPayload.StateChanged(state, ExecutionState.CANCELLED, reason));
             commit(change);
             end(state == ExecutionState.RUNNING);
@@ -295,6 +299,8 @@ final class ExecutionRun {
             change.approvedBy = principal;
             change.comment = comment == null ? "" : comment;
             change.state = ExecutionState.QUEUED;
+            change.audit = audit(principal, "ApproveExecution", "plan " + plan.planDigest()
+                    + (change.comment.isBlank() ? "" : ": " + change.comment));
             change.event(new EventPayload.ApprovalDecided(true, principal, change.comment, plan.planDigest()));
             change.event(new EventPayload.StateChanged(ExecutionState.AWAITING_APPROVAL, ExecutionState.QUEUED,
                     "approved by " + principal));
@@ -313,6 +319,8 @@ final class ExecutionRun {
             change.approvedBy = "";
             change.comment = comment == null ? "" : comment;
             change.state = ExecutionState.REJECTED;
+            change.audit = audit(principal, "RejectExecution", "plan " + plan.planDigest()
+                    + (change.comment.isBlank() ? "" : ": " + change.comment));
             change.error = reason;
             change.endTime = now();
             for (StepRun step : steps.values()) {
@@ -352,6 +360,7 @@ final class ExecutionRun {
             change.state = ExecutionState.QUEUED;
             change.error = "";
             change.endTime = null;
+            change.audit = audit(principal, "RetryExecution", comment);
             change.event(new EventPayload.StateChanged(state, ExecutionState.QUEUED, "retried by " + principal
                     + (comment == null || comment.isBlank() ? "" : ": " + comment)));
             expired.clear();
@@ -359,6 +368,12 @@ final class ExecutionRun {
             host.queued(this);
             return current();
         });
+    }
+
+    /** The audit entry of a command on this execution; the comment is redacted like everything else. */
+    private AuditEvent audit(String principal, String action, String comment) {
+        return AuditEvent.allowed(now(), principal, action, "execution/" + id,
+                redactor.apply(comment == null ? "" : comment));
     }
 
     private void awaitingApproval(String verb) {
@@ -880,7 +895,7 @@ final class ExecutionRun {
                 header.requestedBy(), change.approvedBy, change.comment, header.requestId(), header.dryRun(), change.error,
                 sequence, header.createTime(), change.startTime, change.endTime);
         ExecutionStore.Transition transition = new ExecutionStore.Transition(id, sequence, next,
-                List.copyOf(change.steps.values()), List.copyOf(change.workflows.values()), change.events, now);
+                List.copyOf(change.steps.values()), List.copyOf(change.workflows.values()), change.events, now, change.audit);
         long committed;
         try {
             committed = commitWithRetry(transition);
