@@ -55,6 +55,8 @@ public final class ExecutionEngine implements ExecutionRun.Host {
     /**
      * @param maxConcurrent the current {@code maxConcurrentWorkflows}; 0 for no limit
      */
+    private final java.util.concurrent.atomic.AtomicBoolean shutDown = new java.util.concurrent.atomic.AtomicBoolean();
+
     public ExecutionEngine(EngineServices services, IntSupplier maxConcurrent) {
         this.services = services;
         this.maxConcurrent = maxConcurrent;
@@ -172,8 +174,11 @@ public final class ExecutionEngine implements ExecutionRun.Host {
     }
 
     /** Stops driving every execution without recording anything; a restart resumes them. */
+    /** Stops every run where it is (they resume after a restart); later calls do nothing. */
     public void shutdown() {
-        runs.values().forEach(ExecutionRun::abandon);
+        if (shutDown.compareAndSet(false, true)) {
+            runs.values().forEach(ExecutionRun::abandon);
+        }
     }
 
     /** The run of an execution: the live one, or one rebuilt from the store for an ended execution. */

@@ -24,7 +24,6 @@ import io.innominatus.steps.StepResult;
 import io.innominatus.store.ExecutionStore;
 import io.innominatus.store.StoreException;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.subscription.Cancellable;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -72,7 +71,6 @@ final class ExecutionRun {
         final int number;
         final Instant start;
         final Cancellation cancellation = new Cancellation();
-        Cancellable subscription;
         Scheduler.Timer timer;
         Scheduler.Timer retry;
         int lines;
@@ -88,9 +86,6 @@ final class ExecutionRun {
         void stop(String reason) {
             closed = true;
             cancellation.cancel(reason);
-            if (subscription != null) {
-                subscription.cancel();
-            }
             cancelTimers();
         }
 
@@ -716,7 +711,9 @@ final class ExecutionRun {
             serial.execute(() -> attemptFailed(key, number, message(e, step.type())));
             return;
         }
-        attempt.subscription = work.runSubscriptionOn(services.stepExecutor()).subscribe().with(
+        // The executor stops through the attempt's Cancellation; its late result or failure reaches these
+        // callbacks and is ignored there, because the attempt is no longer the step's current one.
+        work.runSubscriptionOn(services.stepExecutor()).subscribe().with(
                 result -> serial.execute(() -> attemptSucceeded(key, number, result)),
                 failure -> serial.execute(() -> attemptFailed(key, number, message(failure, step.type()))));
     }
