@@ -156,6 +156,9 @@ final class ExecutionRun {
     private Execution header;
     private long sequence;
     private boolean halted;
+    /** Whether a {@link #batched} task is running: its commits are held back in {@link #heldBack}. */
+    private boolean batching;
+    private Change heldBack;
 
     ExecutionRun(Execution execution, EngineServices services, Host host) {
         this.services = services;
@@ -206,8 +209,10 @@ final class ExecutionRun {
                 change.startTime = now();
             }
             change.event(new EventPayload.StateChanged(ExecutionState.QUEUED, ExecutionState.RUNNING, ""));
-            commit(change);
-            advance();
+            batched(() -> {
+                commit(change);
+                advance();
+            });
         });
     }
 
@@ -658,6 +663,8 @@ final class ExecutionRun {
         }
         change.event(new EventPayload.StateChanged(from, outcome, outcome == ExecutionState.SUCCEEDED ? "" : change.error));
         commit(change);
+        // Ended in the store before the engine admits the next execution.
+        commitHeldBack();
         end(true);
     }
 
@@ -681,6 +688,11 @@ final class ExecutionRun {
         StepRun running = steps.get(key).with(StepState.RUNNING, number, "", Map.of(), now, null);
         commit(new Change().step(running).event(new EventPayload.StepStarted(workflow.workflowId(), step.name(), number,
                 idempotencyKey, step.type())));
+        // The attempt is in the store before its executor runs.
+        commitHeldBack();
+        if (halted) {
+            return;
+        }
         Attempt attempt = new Attempt(key, number, now);
         attempts.put(key, attempt);
         StepContextImpl context;
@@ -714,8 +726,8 @@ final class ExecutionRun {
         // The executor stops through the attempt's Cancellation; its late result or failure reaches these
         // callbacks and is ignored there, because the attempt is no longer the step's current one.
         work.runSubscriptionOn(services.stepExecutor()).subscribe().with(
-                result -> serial.execute(() -> attemptSucceeded(key, number, result)),
-                failure -> serial.execute(() -> attemptFailed(key, number, message(failure, step.type()))));
+                result -> serial.execute(() -> batched(() -> attemptSucceeded(key, number, result))),
+                failure -> serial.execute(() -> batched(() -> attemptFailed(key, number, message(failure, step.type())))));
     }
 
     private void attemptSucceeded(StepKey key, int number, StepResult result) {
@@ -883,16 +895,65 @@ final class ExecutionRun {
 
     // ---- commits --------------------------------------------------------------------------------
 
+    /**
+     * Runs a task of the state machine with its commits held back and committed together when it ends
+     * (or earlier: before a step attempt starts and before the run ends), so that one step's end and the
+     * next step's start are one transaction instead of two. The run's own state moves on at once.
+     */
+    private void batched(Runnable task) {
+        batching = true;
+        try {
+            task.run();
+        } finally {
+            batching = false;
+            commitHeldBack();
+        }
+    }
+
     private void commit(Change change) {
         if (halted) {
             return;
         }
-        Instant now = now();
-        Execution next = new Execution(id, header.kind(), change.state, plan, header.scoreYaml(), List.of(), List.of(),
+        if (batching && change.audit == null) {
+            if (heldBack == null) {
+                heldBack = new Change();
+            }
+            heldBack.events.addAll(change.events);
+            heldBack.steps.putAll(change.steps);
+            heldBack.workflows.putAll(change.workflows);
+            header = headerAfter(change);
+            steps.putAll(change.steps);
+            workflows.putAll(change.workflows);
+            return;
+        }
+        commitHeldBack();
+        store(headerAfter(change), change.steps, change.workflows, change.events, change.audit);
+    }
+
+    /** Commits the changes {@link #batched} held back, if any; the run's state already includes them. */
+    private void commitHeldBack() {
+        Change pending = heldBack;
+        heldBack = null;
+        if (pending != null) {
+            store(header, pending.steps, pending.workflows, pending.events, null);
+        }
+    }
+
+    private Execution headerAfter(Change change) {
+        return new Execution(id, header.kind(), change.state, plan, header.scoreYaml(), List.of(), List.of(),
                 header.requestedBy(), change.approvedBy, change.comment, header.requestId(), header.dryRun(), change.error,
                 sequence, header.createTime(), change.startTime, change.endTime);
+    }
+
+    /** Commits one transition to the store, then updates this run's state and publishes the events. */
+    private void store(Execution next, Map<StepKey, StepRun> changedSteps, Map<String, WorkflowRun> changedWorkflows,
+            List<EventPayload> events, AuditEvent audit) {
+        if (halted) {
+            return;
+        }
+        Instant now = now();
         ExecutionStore.Transition transition = new ExecutionStore.Transition(id, sequence, next,
-                List.copyOf(change.steps.values()), List.copyOf(change.workflows.values()), change.events, now, change.audit);
+                List.copyOf(changedSteps.values()), List.copyOf(changedWorkflows.values()), events, now, audit);
         long committed;
         try {
             committed = commitWithRetry(transition);
@@ -901,11 +962,11 @@ final class ExecutionRun {
             return;
         }
         header = next;
-        steps.putAll(change.steps);
-        workflows.putAll(change.workflows);
-        List<ExecutionEvent> published = new ArrayList<>(change.events.size());
+        steps.putAll(changedSteps);
+        workflows.putAll(changedWorkflows);
+        List<ExecutionEvent> published = new ArrayList<>(events.size());
         long s = sequence;
-        for (EventPayload event : change.events) {
+        for (EventPayload event : events) {
             published.add(new ExecutionEvent(id, ++s, now, event));
         }
         sequence = committed;
