@@ -47,6 +47,20 @@ public class JdbcExecutionStore implements ExecutionStore {
         }
     });
 
+    /**
+     * Executions as last loaded by {@link #find}, with the row version they were loaded at. Every commit
+     * bumps the version, so a read that finds the same version (one primary-key lookup, whoever wrote
+     * since, in this process or another) returns the cached execution instead of loading it again.
+     */
+    private final Map<String, Versioned> recent = Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Versioned> eldest) {
+            return size() > 1024;
+        }
+    });
+
+    private record Versioned(long version, Execution execution) {}
+
     public JdbcExecutionStore(DataSource dataSource) {
         this.dataSource = dataSource;
     }
@@ -302,8 +316,31 @@ public class JdbcExecutionStore implements ExecutionStore {
 
     @Override
     public Optional<Execution> find(String executionId) {
-        List<Execution> found = read(c -> load(c, List.of(executionId)));
-        return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+        return read(c -> {
+            Versioned cached = recent.get(executionId);
+            long version;
+            try (PreparedStatement s = c.prepareStatement("SELECT version FROM executions WHERE id = ?")) {
+                s.setString(1, executionId);
+                try (ResultSet rs = s.executeQuery()) {
+                    if (!rs.next()) {
+                        recent.remove(executionId);
+                        return Optional.empty();
+                    }
+                    version = rs.getLong(1);
+                }
+            }
+            if (cached != null && cached.version() == version) {
+                return Optional.of(cached.execution());
+            }
+            // Loaded after the version was read, so at least as new; if a commit came in between, the stored version
+            // has moved past the cached one and the next read loads again.
+            List<Execution> found = load(c, List.of(executionId));
+            if (found.isEmpty()) {
+                return Optional.empty();
+            }
+            recent.put(executionId, new Versioned(version, found.get(0)));
+            return Optional.of(found.get(0));
+        });
     }
 
     @Override
