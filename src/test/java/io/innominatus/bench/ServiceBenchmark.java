@@ -104,10 +104,10 @@ class ServiceBenchmark {
                 channel.shutdownNow();
             }
         }
-        results.add("plan_throughput_per_s", "PlanDeployment of the ecommerce example through gRPC, saturated (4 in flight)",
+        results.add("plan_throughput.per_s", "PlanDeployment of the ecommerce example through gRPC, saturated (4 in flight)",
                 "/s", throughput);
-        results.add("plan_latency_ms.p50", "PlanDeployment latency at " + (int) rate + "/s constant arrival, p50", "ms", p50);
-        results.add("plan_latency_ms.p99", "PlanDeployment latency at " + (int) rate + "/s constant arrival, p99", "ms", p99);
+        results.add("plan_throughput.p50_ms", "PlanDeployment latency at " + (int) rate + "/s constant arrival, p50", "ms", p50);
+        results.add("plan_throughput.p99_ms", "PlanDeployment latency at " + (int) rate + "/s constant arrival, p99", "ms", p99);
         results.note("plan_latency_arrival_per_s", rate);
         results.write("Planning (gRPC, bundled catalog)");
     }

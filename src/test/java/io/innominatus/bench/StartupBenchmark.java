@@ -75,6 +75,8 @@ class StartupBenchmark {
                 true, List.of("-XX:AOTCache=app.aot")));
         modes.add(new Mode("jdk25_aot_trained", "aot-jar, JDK 25, AOT cache trained by a run, default flags", jdk25, true,
                 List.of("-XX:AOTCache=%AOT%")));
+        modes.add(new Mode("jdk25_aot_trained_serial", "aot-jar, JDK 25, AOT cache trained by a run, SerialGC (C2 kept)",
+                jdk25, true, List.of("-XX:AOTCache=%AOT%", "-XX:+UseSerialGC")));
         modes.add(new Mode("jdk25_aot_trained_tuned", "aot-jar, JDK 25, AOT cache trained by a run, SerialGC, C1 only",
                 jdk25, true, List.of("-XX:AOTCache=%AOT%", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")));
         for (Mode mode : modes) {
