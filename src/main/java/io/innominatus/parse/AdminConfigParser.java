@@ -67,7 +67,7 @@ public final class AdminConfigParser {
         for (YamlNode.Entry entry : doc.entries()) {
             String key = entry.key().value();
             if (!known.contains(key)) {
-                r.warning("UNKNOWN_KEY", "unknown top-level key '" + key + "' is ignored" + Suggestions.hint(key, known),
+                r.warning("UNKNOWN_KEY", "unknown top-level key '" + key + "' is ignored" + r.hint(key, known),
                         entry.key().location(), key);
             }
         }
@@ -85,7 +85,7 @@ public final class AdminConfigParser {
             for (YamlNode.Entry entry : policies.get().entries()) {
                 if (!POLICIES_KEYS.contains(entry.key().value())) {
                     r.warning("UNKNOWN_KEY", "unknown key '" + entry.key().value() + "' in policies is ignored"
-                            + Suggestions.hint(entry.key().value(), POLICIES_KEYS), entry.key().location(),
+                            + r.hint(entry.key().value(), POLICIES_KEYS), entry.key().location(),
                             "policies." + entry.key().value());
                 }
             }
@@ -102,7 +102,13 @@ public final class AdminConfigParser {
                     allowedEnvironments);
             Optional<String> root0 = r.string(workflowPolicies.get(), "workflowsRoot", "workflowPolicies", false);
             if (root0.isPresent()) {
-                workflowsRoot = directory.resolve(root0.get()).normalize();
+                if (PathRules.isUsable(root0.get())) {
+                    workflowsRoot = directory.resolve(root0.get()).normalize();
+                } else {
+                    r.error("INVALID_PATH", "workflowsRoot '" + root0.get() + "' contains a character that cannot be part "
+                            + "of a file name", workflowPolicies.get().get("workflowsRoot").orElseThrow().location(),
+                            "workflowPolicies.workflowsRoot");
+                }
             }
         } else {
             rules = new PolicyRules(file, null, null, null, null, null, null, null, null, allowedEnvironments, null,
@@ -190,6 +196,12 @@ public final class AdminConfigParser {
                 Optional<String> expression = r.string(spec, "expression", path, true);
                 String message = r.string(spec, "message", path, false).orElse("policy rule " + name + " is violated");
                 expression.ifPresent(e -> {
+                    if (!r.spendOnExpression(e.length())) {
+                        r.error("EXPRESSION_LIMIT", "the file holds more than " + DocumentReader.MAX_EXPRESSION_CHARS
+                                + " characters of CEL expressions; this one is not checked",
+                                spec.get("expression").orElseThrow().location(), path + ".expression");
+                        return;
+                    }
                     Optional<CelExpressions.Problem> problem = CelExpressions.check(e, CelExpressions.POLICY_VARIABLES);
                     if (problem.isPresent()) {
                         YamlNode node = spec.get("expression").orElseThrow();
