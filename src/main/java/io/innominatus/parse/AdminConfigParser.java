@@ -40,6 +40,32 @@ public final class AdminConfigParser {
     private AdminConfigParser() {}
 
     /**
+     * Checks every {@code ${env:NAME}} in the admin values: a malformed reference is an error; a variable
+     * the process does not have is a warning here (plans whose steps use the value are blocked).
+     */
+    private static void checkEnvironmentReferences(DocumentReader r, YamlNode node, String path) {
+        if (node instanceof YamlNode.Mapping m) {
+            for (YamlNode.Entry e : m.entries()) {
+                checkEnvironmentReferences(r, e.value(), DocumentReader.child(path, e.key().value()));
+            }
+        } else if (node instanceof YamlNode.Sequence s) {
+            for (int i = 0; i < s.items().size(); i++) {
+                checkEnvironmentReferences(r, s.items().get(i), DocumentReader.index(path, i));
+            }
+        } else if (node instanceof YamlNode.Scalar scalar && EnvironmentReferences.contains(scalar.value())) {
+            Optional<String> problem = EnvironmentReferences.problem(scalar.value());
+            if (problem.isPresent()) {
+                r.error("INVALID_ENV_REFERENCE", problem.get() + "; write ${env:NAME}", scalar.location(), path);
+                return;
+            }
+            for (String name : EnvironmentReferences.unset(scalar.value(), System::getenv)) {
+                r.warning("ENVIRONMENT_VARIABLE_UNSET", "environment variable " + name + " is not set; plans whose steps "
+                        + "use ${" + path + "} are blocked until it is", scalar.location(), path);
+            }
+        }
+    }
+
+    /**
      * @param file the name shown in diagnostics
      * @param directory the directory the admin config is in; relative paths resolve against it
      */
@@ -73,6 +99,7 @@ public final class AdminConfigParser {
         }
         Map<String, Object> admin = doc.get("admin").flatMap(n -> r.mapping(n, "admin"))
                 .map(DocumentReader::plainMap).orElse(Map.of());
+        doc.get("admin").ifPresent(n -> checkEnvironmentReferences(r, n, "admin"));
         List<io.innominatus.model.Provisioner> provisioners = doc.get("resourceDefinitions")
                 .flatMap(n -> r.mapping(n, "resourceDefinitions"))
                 .map(m -> ProvisionersParser.readAdminDefinitions(r, m, directory)).orElse(List.of());
