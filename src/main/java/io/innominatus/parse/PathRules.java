@@ -98,6 +98,19 @@ public final class PathRules {
     }
 
     /**
+     * True when the deepest part of {@code target} (inside {@code base}) that exists — a dangling link
+     * counts — lies outside {@code base} once links are followed: through it, a file the step reads or
+     * writes, or a directory it creates, would be outside.
+     */
+    public static boolean leavesThroughLinks(Path base, Path target) {
+        Path existing = target;
+        while (existing != null && existing.startsWith(base) && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
+            existing = existing.getParent();
+        }
+        return existing != null && existing.startsWith(base) && !staysInside(base, existing);
+    }
+
+    /**
      * Resolves a relative reference against {@code base} for use at run time.
      *
      * @throws IllegalArgumentException when it is absolute or leaves {@code base}
@@ -108,13 +121,7 @@ public final class PathRules {
             throw new IllegalArgumentException("path '" + value + "' leaves the workflow's directory");
         }
         Path target = base.resolve(normalized(decoded)).normalize();
-        // The deepest part of the path that exists (a dangling link counts) must lie inside once links are
-        // followed: otherwise a link could point a file the step writes, or a directory it creates, outside.
-        Path existing = target;
-        while (existing != null && existing.startsWith(base) && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
-            existing = existing.getParent();
-        }
-        if (existing != null && existing.startsWith(base) && !staysInside(base, existing)) {
+        if (leavesThroughLinks(base, target)) {
             throw new IllegalArgumentException("path '" + value + "' resolves outside the workflow's directory");
         }
         return target;

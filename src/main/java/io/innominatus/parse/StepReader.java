@@ -276,13 +276,11 @@ public final class StepReader {
             return;
         }
         if (scope.baseDirectory() != null) {
-            Path target = scope.baseDirectory().resolve(PathRules.normalized(decoded));
-            if (Files.exists(target)) {
-                if (!PathRules.staysInside(scope.baseDirectory(), target)) {
-                    r.error("PATH_ESCAPE", "path '" + value + "' resolves (through a symbolic link) outside the "
-                            + "workflow's directory", location, fieldPath);
-                }
-            } else if (existing) {
+            Path target = scope.baseDirectory().resolve(PathRules.normalized(decoded)).normalize();
+            if (PathRules.leavesThroughLinks(scope.baseDirectory(), target)) {
+                r.error("PATH_ESCAPE", "path '" + value + "' resolves (through a symbolic link) outside the "
+                        + "workflow's directory", location, fieldPath);
+            } else if (!Files.exists(target) && existing) {
                 r.warning("PATH_NOT_FOUND", "path '" + value + "' does not exist in " + scope.baseDirectory().getFileName(),
                         location, fieldPath);
             }

