@@ -44,8 +44,8 @@ import org.junit.jupiter.api.Test;
  * A deployment that handles secrets of every origin — an admin-config credential taken from an environment
  * variable and used by vault-setup (against its HTTP fake), by a program, in a Kubernetes Secret and in a
  * failing step; a generated database password kept in a Kubernetes Secret; a provisioner's secret output —
- * and a scan of everything the service says or keeps about it (events, step logs, errors, outputs, server
- * logs, the execution store) that must find none of the values.
+ * and a scan of everything the service says or keeps about it (events, step logs, errors, outputs, the audit
+ * trail, server logs, the whole database) that must find none of the values.
  */
 @QuarkusTest
 @TestProfile(SecretsTestProfile.class)
@@ -163,7 +163,7 @@ class SecretsRedactionGrpcTest extends GrpcTestSupport {
     }
 
     @Test
-    void noSecretValueAppearsInEventsLogsErrorsOrTheStore() throws Exception {
+    void noSecretValueAppearsInEventsLogsErrorsAuditOrTheStore() throws Exception {
         String vaultToken = System.getenv(SecretsTestProfile.TOKEN_VARIABLE);
         assertNotNull(vaultToken, SecretsTestProfile.TOKEN_VARIABLE + " must be set for this test (the build sets it)");
 
@@ -202,6 +202,17 @@ class SecretsRedactionGrpcTest extends GrpcTestSupport {
         places.put("execution", done.toString());
         places.put("execution list", listed.toString());
         places.put("server log", String.join("", serverLog));
+        List<io.innominatus.api.audit.v1.AuditEvent> audit = new ArrayList<>();
+        String page = "";
+        do {
+            io.innominatus.api.audit.v1.ListAuditEventsResponse response = io.innominatus.api.audit.v1.AuditServiceGrpc
+                    .newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS).listAuditEvents(
+                            io.innominatus.api.audit.v1.ListAuditEventsRequest.newBuilder().setPageToken(page).build());
+            audit.addAll(response.getEventsList());
+            page = response.getNextPageToken();
+        } while (!page.isEmpty());
+        assertTrue(audit.toString().contains(done.getExecutionId()), () -> "the deployment is in the audit trail: " + audit);
+        places.put("audit trail", audit.toString());
         String store = storeContents();
         assertTrue(store.contains(done.getExecutionId()), "the scanned database is the execution store");
         places.put("execution store", store);

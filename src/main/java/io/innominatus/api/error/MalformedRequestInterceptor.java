@@ -47,7 +47,11 @@ public class MalformedRequestInterceptor implements ServerInterceptor {
                         + "UTF-8 and the message must match the RPC's request type", List.of(
                                 new DomainException.FieldProblem("request", "not a valid "
                                         + call.getMethodDescriptor().getBareMethodName() + "Request message")), List.of()));
-                call.close(status.getStatus(), status.getTrailers() == null ? new Metadata() : status.getTrailers());
+                try {
+                    call.close(status.getStatus(), status.getTrailers() == null ? new Metadata() : status.getTrailers());
+                } catch (IllegalStateException alreadyClosed) {
+                    // Another interceptor has answered the call already (a refused caller, for instance).
+                }
             }
         };
     }
