@@ -202,6 +202,19 @@ class HostileInputGrpcTest extends GrpcTestSupport {
         }
     }
 
+    /** Workflow ids are looked up in the catalog's index, never used as paths. */
+    @Test
+    void pathTraversalInWorkflowIds() {
+        for (String id : List.of("platform/../../../etc/passwd", "../platform/echo-note", "platform/%2e%2e/echo-note",
+                "/etc/passwd")) {
+            Status status = expectStatus(io.grpc.Status.Code.NOT_FOUND, () -> workflows.getWorkflow(
+                    GetWorkflowRequest.newBuilder().setWorkflowId(id).build()));
+            assertEquals("WORKFLOW_NOT_FOUND", detail(status, ErrorInfo.class).orElseThrow().getReason(), id);
+            expectStatus(io.grpc.Status.Code.NOT_FOUND, () -> workflows.runWorkflow(RunWorkflowRequest.newBuilder()
+                    .setWorkflowId(id).setScoreYaml(SCORE).setEnvironment("development").build()));
+        }
+    }
+
     @Test
     void pathTraversalInEveryFileReferenceOfAStep() {
         for (String reference : List.of("../../etc", "/etc/passwd", "%2e%2e/%2e%2e/etc", "..%2F..%2Fetc",
