@@ -106,7 +106,7 @@ public final class ExecutionEngine implements ExecutionRun.Host {
         if (approval) {
             events.add(new EventPayload.ApprovalRequested(plan.planDigest(), plan.environment(), submission.requestedBy()));
         }
-        Instant now = services.clock().instant();
+        Instant now = services.clock().instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
         Execution execution = new Execution(UUID.randomUUID().toString(), plan.kind(), state, plan, submission.scoreYaml(),
                 steps, workflows, submission.requestedBy(), "", "", submission.requestId(), submission.dryRun(), "",
                 events.size(), now, null, null);

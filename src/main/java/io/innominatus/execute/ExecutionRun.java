@@ -168,6 +168,8 @@ final class ExecutionRun {
     private final String lease;
     /** A commit was refused because another writer changed the execution first. */
     private boolean lostRace;
+    /** Set from any thread when the run is given up: a commit waiting for the store stops waiting. */
+    private volatile boolean abandoning;
 
     ExecutionRun(Execution execution, EngineServices services, Host host) {
         this(execution, services, host, -1, null);
@@ -935,7 +937,9 @@ final class ExecutionRun {
             committed = commitWithRetry(transition);
         } catch (StoreException.ConcurrentTransition e) {
             lostRace = true;
-            halt("another writer changed execution " + id + "; this process stops driving it");
+            halt(abandoning ? "execution " + id + " is given up while the store cannot be reached; its last change is "
+                    + "made again by whoever drives it next" : "another writer changed execution " + id
+                    + "; this process stops driving it");
             return;
         }
         if (version >= 0) {
@@ -962,25 +966,31 @@ final class ExecutionRun {
         boolean uncertain = false;
         while (true) {
             try {
-                return services.store().commit(transition);
-            } catch (StoreException.ConcurrentTransition e) {
-                if (uncertain) {
-                    long expected = transition.expectedSequence() + transition.events().size();
-                    if (transition.fence() != null) {
-                        if (landed(transition, expected)) {
+                try {
+                    return services.store().commit(transition);
+                } catch (StoreException.ConcurrentTransition e) {
+                    if (uncertain) {
+                        long expected = transition.expectedSequence() + transition.events().size();
+                        if (transition.fence() != null ? landed(transition, expected) : services.store().find(id)
+                                .filter(stored -> stored.lastSequence() == expected).isPresent()) {
                             return expected;
                         }
-                        throw e;
                     }
-                    Optional<Execution> stored = services.store().find(id);
-                    if (stored.isPresent() && stored.get().lastSequence() == expected) {
-                        return expected;
-                    }
+                    throw e;
                 }
-                throw e;
             } catch (StoreException.Unavailable e) {
+                if (abandoning) {
+                    // This process gives the execution up (it stops, or lost its lease): whoever drives it next
+                    // starts from what the store holds.
+                    throw new StoreException.ConcurrentTransition(id, transition.expectedSequence());
+                }
+                if (!uncertain) {
+                    LOG.warnf("store unavailable while committing execution %s; retrying until it is back: %s", id,
+                            e.getMessage());
+                } else {
+                    LOG.debugf("store still unavailable while committing execution %s, retrying in %s", id, wait);
+                }
                 uncertain = true;
-                LOG.warnf("store unavailable while committing execution %s, retrying in %s: %s", id, wait, e.getMessage());
                 sleep(wait);
                 wait = wait.multipliedBy(2).compareTo(Duration.ofSeconds(5)) > 0 ? Duration.ofSeconds(5) : wait.multipliedBy(2);
             }
@@ -1013,6 +1023,9 @@ final class ExecutionRun {
     }
 
     private void halt(String why, boolean warn) {
+        if (halted) {
+            return;
+        }
         if (warn) {
             LOG.warn(why);
         } else {
@@ -1050,6 +1063,7 @@ final class ExecutionRun {
 
     /** Stops running work without recording anything; whoever drives the execution next resumes it. */
     void abandon(String why) {
+        abandoning = true;
         serial.execute(() -> halt(why));
     }
 
@@ -1077,8 +1091,9 @@ final class ExecutionRun {
                 step.attempt(), duration);
     }
 
+    /** The time, at the precision the store keeps, so that a live event and its stored copy are equal. */
     private Instant now() {
-        return services.clock().instant();
+        return services.clock().instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
     }
 
     static String message(Throwable failure, String type) {
