@@ -1,5 +1,6 @@
 package io.innominatus.execute;
 
+import io.innominatus.model.AuditEvent;
 import io.innominatus.model.DeploymentPlan;
 import io.innominatus.model.DomainException;
 import io.innominatus.model.EventPayload;
@@ -58,6 +59,7 @@ public final class ExecutionEngine implements ExecutionRun.Host {
     private final Set<String> busy = new HashSet<>();
     /** Coordination with the other replicas; null when this engine is alone on its store. */
     private final ReplicaCoordinator cluster;
+    private final java.util.concurrent.atomic.AtomicBoolean shutDown = new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
      * An engine alone on its store.
@@ -111,7 +113,10 @@ public final class ExecutionEngine implements ExecutionRun.Host {
                 steps, workflows, submission.requestedBy(), "", "", submission.requestId(), submission.dryRun(), "",
                 events.size(), now, null, null);
         ExecutionStore.Created created = services.store().create(new ExecutionStore.NewExecution(execution, events,
-                submission.requestHash()));
+                submission.requestHash(), AuditEvent.allowed(now, submission.requestedBy(), action(plan.kind()),
+                        "execution/" + execution.id(), (submission.dryRun() ? "dry run of " : "") + plan.kind().name()
+                                .toLowerCase(java.util.Locale.ROOT) + " of " + plan.application() + " in " + plan.environment()
+                                + (submission.requestId().isEmpty() ? "" : " (request " + submission.requestId() + ")"))));
         if (created.created()) {
             Execution stored = created.execution();
             services.streams().publish(stored.id(), replay(stored.id(), events, now));
@@ -129,6 +134,15 @@ public final class ExecutionEngine implements ExecutionRun.Host {
             }
         }
         return created;
+    }
+
+    /** The RPC that submits a plan of this kind, as the audit trail names it. */
+    static String action(DeploymentPlan.Kind kind) {
+        return switch (kind) {
+            case DEPLOYMENT -> "StartDeployment";
+            case WORKFLOW -> "RunWorkflow";
+            case UNDEPLOYMENT -> "Undeploy";
+        };
     }
 
     private static List<ExecutionEvent> replay(String id, List<EventPayload> events, Instant time) {
@@ -204,10 +218,14 @@ public final class ExecutionEngine implements ExecutionRun.Host {
     }
 
     /**
-     * Stops driving every execution without recording anything; a restart resumes them. With several
-     * replicas, this replica's lease ends too, so that the others take its executions over at once.
+     * Stops driving every execution without recording anything (a restart resumes them); later calls do
+     * nothing. With several replicas, this replica's lease ends too, so that the others take its
+     * executions over at once.
      */
     public void shutdown() {
+        if (!shutDown.compareAndSet(false, true)) {
+            return;
+        }
         if (cluster != null) {
             cluster.stop();
             return;
