@@ -233,4 +233,31 @@ final class ClusterChecks {
         }
         assertTrue(most > 1, "executions never ran side by side; the limits were not exercised");
     }
+
+    /**
+     * Item 4 of the scale-out contract, as a replica reports it: the catalog digest it serves (its
+     * readiness data), the digests every live replica serves, and the digest each execution was planned
+     * with. Every replica here serves the same catalog, so all of them must be that one.
+     */
+    static void verifyCatalogDigests(ServiceProcess replica, WorkflowServiceGrpc.WorkflowServiceBlockingStub stub,
+            Collection<Execution> executions) throws Exception {
+        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + replica.port()
+                        + "/q/health/ready")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        com.fasterxml.jackson.databind.JsonNode checks = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(response.body()).path("checks");
+        Map<String, com.fasterxml.jackson.databind.JsonNode> byName = new HashMap<>();
+        checks.forEach(check -> byName.put(check.path("name").asText(), check.path("data")));
+        assertTrue(byName.containsKey("cluster"), "no cluster readiness check: " + response.body());
+        String served = byName.get("catalog").path("digest").asText();
+        com.fasterxml.jackson.databind.JsonNode cluster = byName.get("cluster");
+        assertTrue(!served.isEmpty(), "the replica reports no catalog digest: " + response.body());
+        assertEquals(served, cluster.path("catalogDigest").asText(), "the digest the replica serves");
+        assertEquals(served, cluster.path("liveCatalogDigests").asText(), "the digests live replicas serve");
+        assertTrue(cluster.path("leaseHeld").asBoolean(), "the surviving replica holds no lease: " + cluster);
+        for (Execution listed : executions) {
+            Execution e = get(stub, listed.getExecutionId());
+            assertEquals(served, e.getPlan().getCatalogDigest(), e.getExecutionId() + ": the digest it was planned with");
+        }
+    }
 }

@@ -185,6 +185,7 @@ class MultiReplicaIT {
             }
         }
         ClusterChecks.verifyLimits(stub, all, MAX_CONCURRENT);
+        ClusterChecks.verifyCatalogDigests(survivor, stub, all);
         assertTrue(rerun > 0, "no kill interrupted a running step; the test proved nothing about resuming");
         assertTrue(takeOvers.keySet().stream().anyMatch(k -> !k.substring(0, 2).equals(k.substring(4))),
                 "no replica took over another one's executions: " + takeOvers);
