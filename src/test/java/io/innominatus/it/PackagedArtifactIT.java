@@ -93,6 +93,16 @@ class PackagedArtifactIT {
     }
 
     @Test
+    void metricsAreServedInThePrometheusFormat() throws IOException, InterruptedException {
+        HttpResponse<String> response = get("/q/metrics");
+        assertEquals(200, response.statusCode());
+        for (String gauge : List.of("innominatus_executions_queued", "innominatus_executions_running", "innominatus_watch_streams")) {
+            assertTrue(response.body().lines().anyMatch(line -> line.startsWith(gauge + " ") || line.startsWith(gauge + "{")),
+                    gauge + " missing from /q/metrics");
+        }
+    }
+
+    @Test
     void theCatalogIsReadFromYamlAndServedOverGrpc() {
         List<String> ids = workflows.listWorkflows(ListWorkflowsRequest.getDefaultInstance()).getWorkflowsList().stream()
                 .map(Workflow::getWorkflowId).toList();
