@@ -76,8 +76,9 @@ class ArchitectureTest {
     @Test
     void onlyTheApiLayerAndTheCliTouchGeneratedClasses() {
         noClasses().that().resideOutsideOfPackages(ROOT + ".api.grpc..", ROOT + ".api.mapping..", ROOT + ".api.error..",
-                        ROOT + ".api.workflow.v1..", ROOT + ".api.policy.v1..", ROOT + ".cli..", ROOT + ".api.security..")
-                .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".api.workflow.v1..", ROOT + ".api.policy.v1..")
+                        ROOT + ".api.workflow.v1..", ROOT + ".api.policy.v1..", ROOT + ".api.audit.v1..", ROOT + ".cli..")
+                .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".api.workflow.v1..", ROOT + ".api.policy.v1..",
+                        ROOT + ".api.audit.v1..")
                 .check(classes);
     }
 
@@ -92,6 +93,13 @@ class ArchitectureTest {
     }
 
     @Test
+    void theApiLayerCallsUseCasesNotStores() {
+        noClasses().that().resideInAPackage(ROOT + ".api..")
+                .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".store..", ROOT + ".execute..", ROOT + ".steps..")
+                .check(classes);
+    }
+
+    @Test
     void nothingDependsOnTheApiOrTheCli() {
         noClasses().that().resideOutsideOfPackages(ROOT + ".api..", ROOT + ".cli..")
                 .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".api..", ROOT + ".cli..")
@@ -100,7 +108,7 @@ class ArchitectureTest {
 
     @Test
     void handWrittenCodeNeverSharesTheGeneratedPackages() throws IOException {
-        for (String generated : List.of("api/workflow", "api/policy")) {
+        for (String generated : List.of("api/workflow", "api/policy", "api/audit")) {
             Path dir = Path.of("src/main/java/io/innominatus", generated);
             assertTrue(!Files.exists(dir), "hand-written sources in generated package " + dir);
         }

@@ -83,4 +83,14 @@ public final class ActiveCatalog {
     public java.util.Optional<WorkflowView> view(String workflowId) {
         return java.util.Optional.ofNullable(views.get(workflowId));
     }
+
+    /** The team of a product: the owners its workflows name (principals or groups). */
+    public java.util.SortedSet<String> owners(String product) {
+        java.util.TreeSet<String> owners = new java.util.TreeSet<>();
+        if (product != null && !product.isEmpty()) {
+            catalog.productWorkflows(product).stream().map(WorkflowDefinition::owner).filter(o -> !o.isEmpty())
+                    .forEach(owners::add);
+        }
+        return owners;
+    }
 }

@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 
 /** Catalog use cases: browse products and workflows, validate candidate workflows, reload. */
@@ -46,11 +47,16 @@ public class CatalogService {
 
     private final CatalogHolder holder;
     private final StepExecutorRegistry executors;
+    private final Authorization authorization;
+    private final AuditTrail audit;
     private volatile ActiveCatalog cached;
 
-    public CatalogService(CatalogHolder holder, StepExecutorRegistry executors) {
+    public CatalogService(CatalogHolder holder, StepExecutorRegistry executors, Authorization authorization,
+            AuditTrail audit) {
         this.holder = holder;
         this.executors = executors;
+        this.authorization = authorization;
+        this.audit = audit;
     }
 
     /**
@@ -73,8 +79,7 @@ public class CatalogService {
         List<ProductView> products = new ArrayList<>();
         for (String product : active.catalog().products()) {
             List<WorkflowDefinition> workflows = active.catalog().productWorkflows(product);
-            TreeSet<String> owners = new TreeSet<>();
-            workflows.stream().map(WorkflowDefinition::owner).filter(o -> !o.isEmpty()).forEach(owners::add);
+            Set<String> owners = active.owners(product);
             int allowed = (int) workflows.stream().filter(w -> active.view(w.id()).map(WorkflowView::allowed).orElse(false)).count();
             products.add(new ProductView(product, workflows.size(), List.copyOf(owners), allowed));
         }
@@ -101,12 +106,13 @@ public class CatalogService {
      * Validates a workflow document as if it were in the catalog at {@code fileName}: its structure
      * and references, then the policies (step types, step limit, product allow-list).
      */
-    public ValidationResult validate(String yaml, String fileName) {
+    public ValidationResult validate(String yaml, String fileName, Caller caller) {
         if (yaml == null || yaml.isBlank()) {
             throw DomainException.InvalidInput.field("yaml", "required: the workflow document");
         }
         ActiveCatalog active = active();
         CandidatePlacement placement = placement(fileName, "file_name");
+        authorization.checkProductAccess(caller, "ValidateWorkflow", placement.productDirectory(), placement.file());
         WorkflowParser.Source source = new WorkflowParser.Source(placement.file(), placement.expectedKind(),
                 placement.productDirectory(), placement.baseDirectory(), active.admin().admin());
         List<Diagnostic> diagnostics = new ArrayList<>();
@@ -211,8 +217,11 @@ public class CatalogService {
         return holder.limits();
     }
 
-    public ReloadResult reload() {
+    public ReloadResult reload(Caller caller) {
         CatalogHolder.ReloadOutcome outcome = holder.reload();
+        audit.allowed(caller, "ReloadCatalog", "catalog/" + holder.active().digest(), outcome.activated()
+                ? "activated" : "not activated: the new catalog has " + outcome.attempted().diagnostics().stream()
+                .filter(io.innominatus.model.Diagnostic::isError).count() + " error(s)");
         return new ReloadResult(outcome.activated(), outcome.attempted().diagnostics(), holder.active());
     }
 }

@@ -39,15 +39,18 @@ public class ExecutionService {
     private final ExecutionStore store;
     private final StepExecutorRegistry executors;
     private final ResourceStore resources;
+    private final Authorization authorization;
     private final EngineMetrics metrics;
 
     public ExecutionService(PlanningService planning, ExecutionEngine engine, ExecutionStore store,
-            StepExecutorRegistry executors, ResourceStore resources, EngineMetrics metrics) {
+            StepExecutorRegistry executors, ResourceStore resources, Authorization authorization,
+            EngineMetrics metrics) {
         this.planning = planning;
         this.engine = engine;
         this.store = store;
         this.executors = executors;
         this.resources = resources;
+        this.authorization = authorization;
         this.metrics = metrics;
     }
 
@@ -64,6 +67,7 @@ public class ExecutionService {
                     + "deployment runs catalog workflows (get the workflow into the catalog first)");
         }
         DeploymentPlan plan = planning.planDeployment(scoreYaml, environment, candidates).plan();
+        authorization.checkExecutor(caller, "StartDeployment", "application/" + plan.application() + "/" + environment);
         return submit(plan, scoreYaml, requestId, dryRun, caller, List.of("deployment", environment, dryRun, scoreYaml,
                 candidates.stream().map(c -> List.of(String.valueOf(c.fileName()), String.valueOf(c.yaml()))).toList()));
     }
@@ -73,6 +77,7 @@ public class ExecutionService {
             Caller caller) {
         checkRequestId(requestId);
         DeploymentPlan plan = planning.planWorkflowRun(workflowId, scoreYaml, environment).plan();
+        authorization.checkExecutor(caller, "RunWorkflow", "application/" + plan.application() + "/" + environment);
         return submit(plan, scoreYaml, requestId, dryRun, caller,
                 List.of("workflow", workflowId, environment, dryRun, scoreYaml));
     }
@@ -88,6 +93,7 @@ public class ExecutionService {
             throw DomainException.InvalidInput.field("application", "required: the Score file's metadata.name");
         }
         PlanningService.checkEnvironment(environment);
+        authorization.checkExecutor(caller, "Undeploy", "application/" + application + "/" + environment);
         Execution deployment = store(() -> latestDeployment(application, environment)).orElseThrow(() ->
                 new DomainException.NotFound("deployment", application + " in " + environment));
         List<String> recorded = store(() -> resources.usedBy(application, environment)).stream()
@@ -152,30 +158,34 @@ public class ExecutionService {
         });
     }
 
-    public Execution get(String executionId) {
+    public Execution get(String executionId, Caller caller) {
         checkExecutionId(executionId);
-        return store(() -> store.find(executionId)).orElseThrow(() -> new DomainException.NotFound("execution", executionId));
+        return store(() -> authorization.checkExecutionAccess(caller, "GetExecution", executionId)
+                .or(() -> store.find(executionId))).orElseThrow(() -> new DomainException.NotFound("execution", executionId));
     }
 
-    public ExecutionStore.Page list(String application, String environment, ExecutionState state, int pageSize,
+    public PageRequest.Page<Execution> list(String application, String environment, ExecutionState state, int pageSize,
             String pageToken) {
         if (pageSize < 0) {
             throw DomainException.InvalidInput.field("page_size", "must not be negative");
         }
         int size = pageSize == 0 ? PageRequest.DEFAULT_SIZE : Math.min(pageSize, PageRequest.MAX_SIZE);
         try {
-            return store(() -> store.list(new ExecutionStore.Query(application, environment, state), size, pageToken));
+            ExecutionStore.Page page = store(() -> store.list(new ExecutionStore.Query(application, environment, state), size,
+                    pageToken));
+            return new PageRequest.Page<>(page.executions(), page.nextPageToken());
         } catch (StoreException.InvalidPageToken e) {
             throw DomainException.InvalidInput.field("page_token", "malformed page token");
         }
     }
 
     /** Stored events in sequence order, optionally of one step; pages continue after the last sequence returned. */
-    public EventPage events(String executionId, long afterSequence, String step, int pageSize, String pageToken) {
+    public EventPage events(String executionId, long afterSequence, String step, int pageSize, String pageToken,
+            Caller caller) {
         if (afterSequence < 0) {
             throw DomainException.InvalidInput.field("after_sequence", "must not be negative");
         }
-        get(executionId);
+        get(executionId, caller);
         long after = afterSequence;
         if (pageToken != null && !pageToken.isEmpty()) {
             try {
@@ -197,16 +207,17 @@ public class ExecutionService {
      *
      * @throws DomainException.NotFound when the execution does not exist
      */
-    public Multi<ExecutionEvent> watch(String executionId, long afterSequence) {
+    public Multi<ExecutionEvent> watch(String executionId, long afterSequence, Caller caller) {
         if (afterSequence < 0) {
             throw DomainException.InvalidInput.field("after_sequence", "must not be negative");
         }
-        get(executionId);
+        get(executionId, caller);
         return metrics.watching(engine.watch(executionId, afterSequence));
     }
 
     public Execution cancel(String executionId, String comment, Caller caller) {
         checkExecutionId(executionId);
+        authorization.checkExecutor(caller, "CancelExecution", "execution/" + executionId);
         return await(() -> engine.cancel(executionId, caller.principal(), comment));
     }
 
@@ -215,6 +226,7 @@ public class ExecutionService {
         if (planDigest == null || planDigest.isBlank()) {
             throw DomainException.InvalidInput.field("plan_digest", "required: the plan_digest of the plan being approved");
         }
+        authorization.checkNotRequester(caller, "ApproveExecution", get(executionId, caller));
         return await(() -> engine.approve(executionId, caller.principal(), planDigest, comment, caller.authenticated()));
     }
 
@@ -225,6 +237,7 @@ public class ExecutionService {
 
     public Execution retry(String executionId, String comment, Caller caller) {
         checkExecutionId(executionId);
+        authorization.checkExecutor(caller, "RetryExecution", "execution/" + executionId);
         return await(() -> engine.retry(executionId, caller.principal(), comment));
     }
 

@@ -35,10 +35,30 @@ public class PlanningService {
 
     private final CatalogService catalogs;
     private final DeploymentHistory history;
+    private final Authorization authorization;
 
-    public PlanningService(CatalogService catalogs, DeploymentHistory history) {
+    public PlanningService(CatalogService catalogs, DeploymentHistory history, Authorization authorization) {
         this.catalogs = catalogs;
         this.history = history;
+        this.authorization = authorization;
+    }
+
+    /**
+     * Plans a deployment for a caller who only reads the plan ({@code action} PlanDeployment or
+     * EvaluateDeployment): viewers, or members of the team of the application's product and of every
+     * candidate's product.
+     */
+    public PlanOutcome planDeployment(String scoreYaml, String environment, List<CandidateWorkflow> candidates,
+            Caller caller, String action) {
+        PlanOutcome outcome = planDeployment(scoreYaml, environment, candidates);
+        String target = "application/" + outcome.workload().name() + "/" + environment;
+        authorization.checkProductAccess(caller, action, outcome.workload().product(), target);
+        for (int i = 0; i < candidates.size(); i++) {
+            String product = catalogs.placement(candidates.get(i).fileName(), "extra_workflows[" + i + "].file_name")
+                    .productDirectory();
+            authorization.checkProductAccess(caller, action, product, target);
+        }
+        return outcome;
     }
 
     /** Plans a deployment with the catalog, optionally with candidate workflows in place. */

@@ -9,6 +9,7 @@ import io.innominatus.api.workflow.v1.RunWorkflowRequest;
 import io.innominatus.api.workflow.v1.StartDeploymentRequest;
 import io.innominatus.api.workflow.v1.UndeployRequest;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -73,13 +74,8 @@ final class DeploymentCommands {
         }
     }
 
-    @Command(name = "deploy", header = "Start a deployment (and watch it).",
-            description = "Deploy an application: plan it, check policy and start it. With --watch, "
-            + "follow it to the end and exit 1 unless it succeeds.")
-    static final class Deploy extends BaseCommand {
-
-        @Parameters(paramLabel = "SCORE", description = "The application's Score file.")
-        String scoreFile;
+    /** The options every command that starts an execution shares. */
+    static final class StartOptions {
 
         @Option(names = {"-e", "--env"}, required = true, paramLabel = "ENVIRONMENT", description = "Target environment.")
         String environment;
@@ -94,16 +90,30 @@ final class DeploymentCommands {
         @Option(names = "--dry-run", description = "Run every step's dry-run path: describe, change nothing.")
         boolean dryRun;
 
+        /** The request id, or empty (the API's "none"). */
+        String requestIdOrEmpty() {
+            return requestId == null ? "" : requestId;
+        }
+    }
+
+    @Command(name = "deploy", header = "Start a deployment (and watch it).",
+            description = "Deploy an application: plan it, check policy and start it. With --watch, "
+            + "follow it to the end and exit 1 unless it succeeds.")
+    static final class Deploy extends BaseCommand {
+
+        @Parameters(paramLabel = "SCORE", description = "The application's Score file.")
+        String scoreFile;
+
+        @Mixin
+        StartOptions options;
+
         @Override
         protected int run() {
             LocalFiles.InputFile score = LocalFiles.read(env(), scoreFile);
-            StartDeploymentRequest.Builder request = StartDeploymentRequest.newBuilder().setScoreYaml(score.text())
-                    .setEnvironment(environment).setDryRun(dryRun);
-            if (requestId != null) {
-                request.setRequestId(requestId);
-            }
-            Execution execution = connection().workflows().startDeployment(request.build()).getExecution();
-            return started(this, execution, watch);
+            Execution execution = connection().workflows().startDeployment(StartDeploymentRequest.newBuilder()
+                    .setScoreYaml(score.text()).setEnvironment(options.environment).setDryRun(options.dryRun)
+                    .setRequestId(options.requestIdOrEmpty()).build()).getExecution();
+            return started(this, execution, options.watch);
         }
     }
 
@@ -115,27 +125,15 @@ final class DeploymentCommands {
         @Parameters(paramLabel = "APPLICATION", description = "The application (the Score file's metadata.name).")
         String application;
 
-        @Option(names = {"-e", "--env"}, required = true, paramLabel = "ENVIRONMENT", description = "The environment.")
-        String environment;
-
-        @Option(names = {"-w", "--watch"}, description = "Follow the execution until it ends.")
-        boolean watch;
-
-        @Option(names = "--request-id", paramLabel = "ID", description = "Idempotency key: the same request again returns "
-                + "the same execution.")
-        String requestId;
-
-        @Option(names = "--dry-run", description = "Report what would be removed; remove nothing.")
-        boolean dryRun;
+        @Mixin
+        StartOptions options;
 
         @Override
         protected int run() {
-            UndeployRequest.Builder request = UndeployRequest.newBuilder().setApplication(application)
-                    .setEnvironment(environment).setDryRun(dryRun);
-            if (requestId != null) {
-                request.setRequestId(requestId);
-            }
-            return started(this, connection().workflows().undeploy(request.build()).getExecution(), watch);
+            Execution execution = connection().workflows().undeploy(UndeployRequest.newBuilder().setApplication(application)
+                    .setEnvironment(options.environment).setDryRun(options.dryRun).setRequestId(options.requestIdOrEmpty())
+                    .build()).getExecution();
+            return started(this, execution, options.watch);
         }
     }
 
@@ -150,28 +148,16 @@ final class DeploymentCommands {
         @Parameters(index = "1", paramLabel = "SCORE", description = "The application's Score file.")
         String scoreFile;
 
-        @Option(names = {"-e", "--env"}, required = true, paramLabel = "ENVIRONMENT", description = "Target environment.")
-        String environment;
-
-        @Option(names = {"-w", "--watch"}, description = "Follow the execution until it ends.")
-        boolean watch;
-
-        @Option(names = "--request-id", paramLabel = "ID", description = "Idempotency key.")
-        String requestId;
-
-        @Option(names = "--dry-run", description = "Run the steps' dry-run paths only.")
-        boolean dryRun;
+        @Mixin
+        StartOptions options;
 
         @Override
         protected int run() {
             LocalFiles.InputFile score = LocalFiles.read(env(), scoreFile);
-            RunWorkflowRequest.Builder request = RunWorkflowRequest.newBuilder().setWorkflowId(workflowId)
-                    .setScoreYaml(score.text()).setEnvironment(environment).setDryRun(dryRun);
-            if (requestId != null) {
-                request.setRequestId(requestId);
-            }
-            Execution execution = connection().workflows().runWorkflow(request.build()).getExecution();
-            return started(this, execution, watch);
+            Execution execution = connection().workflows().runWorkflow(RunWorkflowRequest.newBuilder().setWorkflowId(workflowId)
+                    .setScoreYaml(score.text()).setEnvironment(options.environment).setDryRun(options.dryRun)
+                    .setRequestId(options.requestIdOrEmpty()).build()).getExecution();
+            return started(this, execution, options.watch);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.innominatus.execute;
 
+import io.innominatus.model.AuditEvent;
 import io.innominatus.model.DeploymentPlan;
 import io.innominatus.model.DomainException;
 import io.innominatus.model.EventPayload;
@@ -54,6 +55,8 @@ public final class ExecutionEngine implements ExecutionRun.Host {
     /**
      * @param maxConcurrent the current {@code maxConcurrentWorkflows}; 0 for no limit
      */
+    private final java.util.concurrent.atomic.AtomicBoolean shutDown = new java.util.concurrent.atomic.AtomicBoolean();
+
     public ExecutionEngine(EngineServices services, IntSupplier maxConcurrent) {
         this.services = services;
         this.maxConcurrent = maxConcurrent;
@@ -86,7 +89,10 @@ public final class ExecutionEngine implements ExecutionRun.Host {
                 steps, workflows, submission.requestedBy(), "", "", submission.requestId(), submission.dryRun(), "",
                 events.size(), now, null, null);
         ExecutionStore.Created created = services.store().create(new ExecutionStore.NewExecution(execution, events,
-                submission.requestHash()));
+                submission.requestHash(), AuditEvent.allowed(now, submission.requestedBy(), action(plan.kind()),
+                        "execution/" + execution.id(), (submission.dryRun() ? "dry run of " : "") + plan.kind().name()
+                                .toLowerCase(java.util.Locale.ROOT) + " of " + plan.application() + " in " + plan.environment()
+                                + (submission.requestId().isEmpty() ? "" : " (request " + submission.requestId() + ")"))));
         if (created.created()) {
             Execution stored = created.execution();
             services.streams().publish(stored.id(), replay(stored.id(), events, now));
@@ -97,6 +103,15 @@ public final class ExecutionEngine implements ExecutionRun.Host {
             }
         }
         return created;
+    }
+
+    /** The RPC that submits a plan of this kind, as the audit trail names it. */
+    static String action(DeploymentPlan.Kind kind) {
+        return switch (kind) {
+            case DEPLOYMENT -> "StartDeployment";
+            case WORKFLOW -> "RunWorkflow";
+            case UNDEPLOYMENT -> "Undeploy";
+        };
     }
 
     private static List<ExecutionEvent> replay(String id, List<EventPayload> events, Instant time) {
@@ -159,8 +174,11 @@ public final class ExecutionEngine implements ExecutionRun.Host {
     }
 
     /** Stops driving every execution without recording anything; a restart resumes them. */
+    /** Stops every run where it is (they resume after a restart); later calls do nothing. */
     public void shutdown() {
-        runs.values().forEach(ExecutionRun::abandon);
+        if (shutDown.compareAndSet(false, true)) {
+            runs.values().forEach(ExecutionRun::abandon);
+        }
     }
 
     /** The run of an execution: the live one, or one rebuilt from the store for an ended execution. */

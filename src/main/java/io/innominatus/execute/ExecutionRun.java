@@ -1,5 +1,6 @@
 package io.innominatus.execute;
 
+import io.innominatus.model.AuditEvent;
 import io.innominatus.model.DeploymentPlan;
 import io.innominatus.model.DomainException;
 import io.innominatus.model.EventPayload;
@@ -23,7 +24,6 @@ import io.innominatus.steps.StepResult;
 import io.innominatus.store.ExecutionStore;
 import io.innominatus.store.StoreException;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.subscription.Cancellable;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -71,7 +71,6 @@ final class ExecutionRun {
         final int number;
         final Instant start;
         final Cancellation cancellation = new Cancellation();
-        Cancellable subscription;
         Scheduler.Timer timer;
         Scheduler.Timer retry;
         int lines;
@@ -87,9 +86,6 @@ final class ExecutionRun {
         void stop(String reason) {
             closed = true;
             cancellation.cancel(reason);
-            if (subscription != null) {
-                subscription.cancel();
-            }
             cancelTimers();
         }
 
@@ -114,6 +110,8 @@ final class ExecutionRun {
         String error = header.error();
         Instant startTime = header.startTime();
         Instant endTime = header.endTime();
+        /** The audit entry of the command that makes this change, committed with it. */
+        AuditEvent audit;
 
         Change event(EventPayload event) {
             events.add(event);
@@ -273,6 +271,7 @@ final class ExecutionRun {
             change.state = ExecutionState.CANCELLED;
             change.error = reason;
             change.endTime = now;
+            change.audit = audit(principal, "CancelExecution", comment);
             change.event(new EventPayload.StateChanged(state, ExecutionState.CANCELLED, reason));
             commit(change);
             end(state == ExecutionState.RUNNING);
@@ -295,6 +294,8 @@ final class ExecutionRun {
             change.approvedBy = principal;
             change.comment = comment == null ? "" : comment;
             change.state = ExecutionState.QUEUED;
+            change.audit = audit(principal, "ApproveExecution", "plan " + plan.planDigest()
+                    + (change.comment.isBlank() ? "" : ": " + change.comment));
             change.event(new EventPayload.ApprovalDecided(true, principal, change.comment, plan.planDigest()));
             change.event(new EventPayload.StateChanged(ExecutionState.AWAITING_APPROVAL, ExecutionState.QUEUED,
                     "approved by " + principal));
@@ -313,6 +314,8 @@ final class ExecutionRun {
             change.approvedBy = "";
             change.comment = comment == null ? "" : comment;
             change.state = ExecutionState.REJECTED;
+            change.audit = audit(principal, "RejectExecution", "plan " + plan.planDigest()
+                    + (change.comment.isBlank() ? "" : ": " + change.comment));
             change.error = reason;
             change.endTime = now();
             for (StepRun step : steps.values()) {
@@ -352,6 +355,7 @@ final class ExecutionRun {
             change.state = ExecutionState.QUEUED;
             change.error = "";
             change.endTime = null;
+            change.audit = audit(principal, "RetryExecution", comment);
             change.event(new EventPayload.StateChanged(state, ExecutionState.QUEUED, "retried by " + principal
                     + (comment == null || comment.isBlank() ? "" : ": " + comment)));
             expired.clear();
@@ -359,6 +363,12 @@ final class ExecutionRun {
             host.queued(this);
             return current();
         });
+    }
+
+    /** The audit entry of a command on this execution; the comment is redacted like everything else. */
+    private AuditEvent audit(String principal, String action, String comment) {
+        return AuditEvent.allowed(now(), principal, action, "execution/" + id,
+                redactor.apply(comment == null ? "" : comment));
     }
 
     private void awaitingApproval(String verb) {
@@ -701,7 +711,9 @@ final class ExecutionRun {
             serial.execute(() -> attemptFailed(key, number, message(e, step.type())));
             return;
         }
-        attempt.subscription = work.runSubscriptionOn(services.stepExecutor()).subscribe().with(
+        // The executor stops through the attempt's Cancellation; its late result or failure reaches these
+        // callbacks and is ignored there, because the attempt is no longer the step's current one.
+        work.runSubscriptionOn(services.stepExecutor()).subscribe().with(
                 result -> serial.execute(() -> attemptSucceeded(key, number, result)),
                 failure -> serial.execute(() -> attemptFailed(key, number, message(failure, step.type()))));
     }
@@ -880,7 +892,7 @@ final class ExecutionRun {
                 header.requestedBy(), change.approvedBy, change.comment, header.requestId(), header.dryRun(), change.error,
                 sequence, header.createTime(), change.startTime, change.endTime);
         ExecutionStore.Transition transition = new ExecutionStore.Transition(id, sequence, next,
-                List.copyOf(change.steps.values()), List.copyOf(change.workflows.values()), change.events, now);
+                List.copyOf(change.steps.values()), List.copyOf(change.workflows.values()), change.events, now, change.audit);
         long committed;
         try {
             committed = commitWithRetry(transition);

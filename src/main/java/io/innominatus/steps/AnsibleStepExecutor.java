@@ -1,7 +1,6 @@
 package io.innominatus.steps;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,7 +21,7 @@ import java.util.regex.Pattern;
  * naming those hosts from the PLAY RECAP.
  */
 @ApplicationScoped
-public class AnsibleStepExecutor implements StepExecutor {
+public class AnsibleStepExecutor implements BlockingStepExecutor {
 
     static final String LOCALHOST = "localhost,";
     private static final Pattern RECAP = Pattern.compile(
@@ -39,16 +38,7 @@ public class AnsibleStepExecutor implements StepExecutor {
     }
 
     @Override
-    public Uni<StepResult> execute(StepContext context) {
-        return Uni.createFrom().item(() -> run(context, false));
-    }
-
-    @Override
-    public Uni<StepResult> dryRun(StepContext context) {
-        return Uni.createFrom().item(() -> run(context, true));
-    }
-
-    private StepResult run(StepContext context, boolean dryRun) {
+    public StepResult run(StepContext context, boolean dryRun) {
         Path base = context.workflowDirectory().orElseThrow(() -> new StepFailure(
                 "ansible steps need a workflow directory to find config.playbook; this workflow has none"));
         String playbookName = context.requiredString("playbook");

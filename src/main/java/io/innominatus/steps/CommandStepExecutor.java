@@ -2,7 +2,6 @@ package io.innominatus.steps;
 
 import io.innominatus.model.StepTypeRegistration;
 import io.innominatus.parse.PathRules;
-import io.smallrye.mutiny.Uni;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +13,7 @@ import java.util.List;
  * as JSON on stdin; its stdout is the JSON answer, each stderr line a log line, and a non-zero exit a
  * failure.
  */
-final class CommandStepExecutor implements StepExecutor {
+final class CommandStepExecutor implements BlockingStepExecutor {
 
     private final StepTypeRegistration registration;
     private final Path adminDirectory;
@@ -30,16 +29,7 @@ final class CommandStepExecutor implements StepExecutor {
     }
 
     @Override
-    public Uni<StepResult> execute(StepContext context) {
-        return Uni.createFrom().item(() -> run(context, false));
-    }
-
-    @Override
-    public Uni<StepResult> dryRun(StepContext context) {
-        return Uni.createFrom().item(() -> run(context, true));
-    }
-
-    private StepResult run(StepContext context, boolean dryRun) {
+    public StepResult run(StepContext context, boolean dryRun) {
         List<String> command = new ArrayList<>(registration.command());
         String program = command.get(0);
         if (PathRules.looksRelative(program)) {

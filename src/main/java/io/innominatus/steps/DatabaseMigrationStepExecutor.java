@@ -1,6 +1,5 @@
 package io.innominatus.steps;
 
-import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +32,7 @@ import org.flywaydb.core.api.output.MigrateResult;
  * run lists the pending migrations without applying them.
  */
 @ApplicationScoped
-public class DatabaseMigrationStepExecutor implements StepExecutor {
+public class DatabaseMigrationStepExecutor implements BlockingStepExecutor {
 
     private static final Pattern URL_PASSWORD = Pattern.compile("(?i)([?&;]password=)([^&;]*)");
     private static final Pattern URL_USERINFO = Pattern.compile("(//[^/:@?;]+:)([^@/]*)(@)");
@@ -44,16 +43,7 @@ public class DatabaseMigrationStepExecutor implements StepExecutor {
     }
 
     @Override
-    public Uni<StepResult> execute(StepContext context) {
-        return Uni.createFrom().item(() -> run(context, false));
-    }
-
-    @Override
-    public Uni<StepResult> dryRun(StepContext context) {
-        return Uni.createFrom().item(() -> run(context, true));
-    }
-
-    private StepResult run(StepContext context, boolean dryRun) {
+    public StepResult run(StepContext context, boolean dryRun) {
         String url = context.requiredString("connectionString").trim();
         // Secrets first, so that nothing below (errors included) can show them.
         context.string("password").filter(p -> !p.isEmpty()).ifPresent(context::secret);

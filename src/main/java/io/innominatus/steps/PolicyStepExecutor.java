@@ -6,7 +6,6 @@ import io.innominatus.parse.CelExpressions;
 import io.innominatus.parse.DocumentReader;
 import io.innominatus.parse.YamlLoader;
 import io.innominatus.parse.YamlNode;
-import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
@@ -34,7 +33,7 @@ import java.util.stream.Stream;
  * Rules may use CEL's standard macros ({@code has}, {@code all}, {@code exists}, {@code filter}...).
  */
 @ApplicationScoped
-public class PolicyStepExecutor implements StepExecutor {
+public class PolicyStepExecutor implements BlockingStepExecutor {
 
     /** The variables policy rules see. */
     public static final List<String> VARIABLES = CelExpressions.POLICY_VARIABLES;
@@ -58,16 +57,7 @@ public class PolicyStepExecutor implements StepExecutor {
     }
 
     @Override
-    public Uni<StepResult> execute(StepContext context) {
-        return Uni.createFrom().item(() -> run(context, false));
-    }
-
-    @Override
-    public Uni<StepResult> dryRun(StepContext context) {
-        return Uni.createFrom().item(() -> run(context, true));
-    }
-
-    private StepResult run(StepContext context, boolean dryRun) {
+    public StepResult run(StepContext context, boolean dryRun) {
         List<PolicyRule> rules = rules(context);
         List<Object> manifests = manifests(context);
         Map<String, Object> values = new LinkedHashMap<>();

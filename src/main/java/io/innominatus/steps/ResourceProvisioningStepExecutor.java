@@ -8,7 +8,6 @@ import io.innominatus.model.Provisioner;
 import io.innominatus.model.ScoreWorkload.ResourceRequest;
 import io.innominatus.steps.ProvisioningTarget.Provisioned;
 import io.innominatus.store.ResourceStore;
-import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -27,7 +26,7 @@ import java.util.Optional;
  * application's use of the resource, and the resource itself when no other application uses it.
  */
 @ApplicationScoped
-public class ResourceProvisioningStepExecutor implements StepExecutor {
+public class ResourceProvisioningStepExecutor implements BlockingStepExecutor {
 
     public static final String TYPE = "resource-provisioning";
     private final KubernetesApply kube;
@@ -48,16 +47,7 @@ public class ResourceProvisioningStepExecutor implements StepExecutor {
     }
 
     @Override
-    public Uni<StepResult> execute(StepContext context) {
-        return Uni.createFrom().item(() -> run(context));
-    }
-
-    @Override
-    public Uni<StepResult> dryRun(StepContext context) {
-        return Uni.createFrom().item(() -> run(context));
-    }
-
-    private StepResult run(StepContext context) {
+    public StepResult run(StepContext context, boolean dryRun) {
         String resource = context.requiredString("resource");
         String operation = context.string("operation").orElse("provision");
         return switch (operation) {

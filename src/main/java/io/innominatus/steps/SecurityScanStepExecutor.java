@@ -1,7 +1,6 @@
 package io.innominatus.steps;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -22,7 +21,7 @@ import java.util.Map;
  * the step unless {@code config.failOnVulnerabilities} is false. A dry run lists the images and the command.
  */
 @ApplicationScoped
-public class SecurityScanStepExecutor implements StepExecutor {
+public class SecurityScanStepExecutor implements BlockingStepExecutor {
 
     /** Trivy's severities, lowest first. */
     enum Severity { UNKNOWN, LOW, MEDIUM, HIGH, CRITICAL }
@@ -39,16 +38,7 @@ public class SecurityScanStepExecutor implements StepExecutor {
     }
 
     @Override
-    public Uni<StepResult> execute(StepContext context) {
-        return Uni.createFrom().item(() -> run(context, false));
-    }
-
-    @Override
-    public Uni<StepResult> dryRun(StepContext context) {
-        return Uni.createFrom().item(() -> run(context, true));
-    }
-
-    private StepResult run(StepContext context, boolean dryRun) {
+    public StepResult run(StepContext context, boolean dryRun) {
         String scanner = context.string("scanner").filter(s -> !s.isBlank()).orElse("trivy").trim().toLowerCase(Locale.ROOT);
         if (!SCANNERS.contains(scanner)) {
             throw new StepFailure("config.scanner '" + scanner + "' is not supported (supported: " + String.join(", ", SCANNERS)

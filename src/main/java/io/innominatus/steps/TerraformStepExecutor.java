@@ -1,7 +1,6 @@
 package io.innominatus.steps;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,7 +25,7 @@ import java.util.Set;
  * infrastructure.
  */
 @ApplicationScoped
-public class TerraformStepExecutor implements StepExecutor {
+public class TerraformStepExecutor implements BlockingStepExecutor {
 
     static final String VAR_FILE = "innominatus.tfvars.json";
     private static final List<String> OPERATIONS = List.of("init", "plan", "apply", "destroy");
@@ -37,16 +36,7 @@ public class TerraformStepExecutor implements StepExecutor {
     }
 
     @Override
-    public Uni<StepResult> execute(StepContext context) {
-        return Uni.createFrom().item(() -> run(context, false));
-    }
-
-    @Override
-    public Uni<StepResult> dryRun(StepContext context) {
-        return Uni.createFrom().item(() -> run(context, true));
-    }
-
-    private StepResult run(StepContext context, boolean dryRun) {
+    public StepResult run(StepContext context, boolean dryRun) {
         String operation = context.string("operation").orElse("apply").trim().toLowerCase(Locale.ROOT);
         if (!OPERATIONS.contains(operation)) {
             throw new StepFailure("config.operation '" + operation + "' is not one of " + String.join(", ", OPERATIONS));

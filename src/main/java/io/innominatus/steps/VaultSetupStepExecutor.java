@@ -2,7 +2,6 @@ package io.innominatus.steps;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.innominatus.model.EffectivePolicies;
-import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -33,7 +32,7 @@ import java.util.regex.Pattern;
  * ({@code config.token} or {@code VAULT_TOKEN}) is sent only in {@code X-Vault-Token} and is a secret.
  */
 @ApplicationScoped
-public class VaultSetupStepExecutor implements StepExecutor {
+public class VaultSetupStepExecutor implements BlockingStepExecutor {
 
     static final Map<String, Object> PLACEHOLDER = Map.of("placeholder", "true");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
@@ -58,16 +57,7 @@ public class VaultSetupStepExecutor implements StepExecutor {
     }
 
     @Override
-    public Uni<StepResult> execute(StepContext context) {
-        return Uni.createFrom().item(() -> run(context, false));
-    }
-
-    @Override
-    public Uni<StepResult> dryRun(StepContext context) {
-        return Uni.createFrom().item(() -> run(context, true));
-    }
-
-    private StepResult run(StepContext context, boolean dryRun) {
+    public StepResult run(StepContext context, boolean dryRun) {
         String token = context.string("token").filter(s -> !s.isBlank())
                 .or(() -> java.util.Optional.ofNullable(environment.apply("VAULT_TOKEN")).filter(s -> !s.isBlank()))
                 .orElseThrow(() -> new StepFailure("a Vault token is required: set config.token or VAULT_TOKEN"));

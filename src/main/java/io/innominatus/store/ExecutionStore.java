@@ -1,5 +1,6 @@
 package io.innominatus.store;
 
+import io.innominatus.model.AuditEvent;
 import io.innominatus.model.EventPayload;
 import io.innominatus.model.Execution;
 import io.innominatus.model.ExecutionEvent;
@@ -22,8 +23,13 @@ public interface ExecutionStore extends DeploymentHistory {
      * A new execution with its first events.
      *
      * @param requestHash digest of the request, compared when the same {@code requestId} comes again
+     * @param audit the audit entry of the request, written in the same transaction; null for none
      */
-    record NewExecution(Execution execution, List<EventPayload> events, String requestHash) {}
+    record NewExecution(Execution execution, List<EventPayload> events, String requestHash, AuditEvent audit) {
+        public NewExecution(Execution execution, List<EventPayload> events, String requestHash) {
+            this(execution, events, requestHash, null);
+        }
+    }
 
     /** The result of {@link #create}: the stored execution, and whether it was created by this call. */
     record Created(Execution execution, boolean created) {}
@@ -33,9 +39,16 @@ public interface ExecutionStore extends DeploymentHistory {
      * workflows whose state changed, and the events that describe the change.
      *
      * @param expectedSequence the execution's last sequence the change was computed from
+     * @param audit the audit entry of the command that caused the change, written in the same transaction;
+     *     null for changes the engine makes on its own
      */
     record Transition(String executionId, long expectedSequence, Execution header, List<StepRun> steps,
-            List<WorkflowRun> workflows, List<EventPayload> events, Instant time) {}
+            List<WorkflowRun> workflows, List<EventPayload> events, Instant time, AuditEvent audit) {
+        public Transition(String executionId, long expectedSequence, Execution header, List<StepRun> steps,
+                List<WorkflowRun> workflows, List<EventPayload> events, Instant time) {
+            this(executionId, expectedSequence, header, steps, workflows, events, time, null);
+        }
+    }
 
     /** Filters of {@link #list}; null or empty fields match everything. */
     record Query(String application, String environment, ExecutionState state) {}

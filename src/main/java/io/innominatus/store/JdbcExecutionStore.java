@@ -100,6 +100,9 @@ public class JdbcExecutionStore implements ExecutionStore {
                     return existing.get();
                 }
                 insert(c, e, request);
+                if (request.audit() != null) {
+                    JdbcAuditStore.insert(c, request.audit());
+                }
                 return new Created(e, true);
             });
         } catch (StoreException.Unavailable failure) {
@@ -271,6 +274,9 @@ public class JdbcExecutionStore implements ExecutionStore {
                 }
             }
             appendEvents(c, t.executionId(), t.expectedSequence(), t.events(), t.time());
+            if (t.audit() != null) {
+                JdbcAuditStore.insert(c, t.audit());
+            }
             if (h.state() == ExecutionState.SUCCEEDED && h.kind() == DeploymentPlan.Kind.DEPLOYMENT && !h.dryRun()) {
                 try (PreparedStatement s = c.prepareStatement("INSERT INTO deployment_history (application, environment, "
                         + "execution_id, succeeded_at) VALUES (?, ?, ?, ?)")) {

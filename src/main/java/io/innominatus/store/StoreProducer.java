@@ -55,6 +55,12 @@ public class StoreProducer {
 
     @Produces
     @ApplicationScoped
+    AuditStore auditStore(@StoreDatabase javax.sql.DataSource database) {
+        return new JdbcAuditStore(database);
+    }
+
+    @Produces
+    @ApplicationScoped
     ResourceStore resourceStore(@StoreDatabase javax.sql.DataSource database) {
         return new JdbcResourceStore(database);
     }

@@ -50,6 +50,15 @@ public abstract class GrpcTestSupport {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
 
+    /** A file of src/test/resources. */
+    public static String resource(String name) {
+        try {
+            return Files.readString(Path.of("src/test/resources", name));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     protected static String example(String name) {
         try {
             return Files.readString(Path.of("workflows/examples", name));

@@ -16,23 +16,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class WorkflowServiceGrpcTest extends GrpcTestSupport {
 
-    private static final String FRAUD_CHECK = """
-            apiVersion: workflow.dev/v1
-            kind: ProductWorkflow
-            metadata:
-              name: fraud-check
-              description: Candidate workflow
-              product: ecommerce
-              owner: ecommerce-risk-team
-              phase: deployment
-            spec:
-              triggers: [product_deployment]
-              steps:
-                - name: score-risk
-                  type: exec
-                  config:
-                    command: [echo, "${application.name}"]
-            """;
+    private static final String FRAUD_CHECK = GrpcTestSupport.resource("candidates/fraud-check.yaml");
 
     @Test
     void listProductsCountsWorkflowsAndOwners() {

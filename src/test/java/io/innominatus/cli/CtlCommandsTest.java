@@ -31,23 +31,7 @@ class CtlCommandsTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    static final String FRAUD_CHECK = """
-            apiVersion: workflow.dev/v1
-            kind: ProductWorkflow
-            metadata:
-              name: fraud-check
-              description: Candidate workflow
-              product: ecommerce
-              owner: ecommerce-risk-team
-              phase: deployment
-            spec:
-              triggers: [product_deployment]
-              steps:
-                - name: score-risk
-                  type: exec
-                  config:
-                    command: [echo, "${application.name}"]
-            """;
+    static final String FRAUD_CHECK = io.innominatus.api.GrpcTestSupport.resource("candidates/fraud-check.yaml");
 
     @TestHTTPResource("/")
     URL url;

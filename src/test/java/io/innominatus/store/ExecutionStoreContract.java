@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.innominatus.model.AuditEvent;
 import io.innominatus.model.DeploymentPlan;
 import io.innominatus.model.EventPayload;
 import io.innominatus.model.Execution;
@@ -134,6 +135,41 @@ abstract class ExecutionStoreContract {
         }
         pool.shutdown();
         assertEquals(1, ids.size());
+    }
+
+    @Test
+    void auditEntriesAreWrittenInTheTransactionOfTheChangeTheyDescribe() {
+        AuditStore audit = new JdbcAuditStore(dataSource());
+        AuditEvent request = AuditEvent.allowed(base, "dora", "StartDeployment", "execution/x", "deployment of shop");
+        Execution e = store.create(new ExecutionStore.NewExecution(newExecution("shop", "development", "audited", base),
+                List.of(new EventPayload.StateChanged(null, ExecutionState.QUEUED, "")), "hash", request)).execution();
+        // The same request again creates nothing, so it records nothing either; a conflicting one neither.
+        store.create(new ExecutionStore.NewExecution(newExecution("shop", "development", "audited", base), List.of(), "hash",
+                request));
+        assertThrows(StoreException.RequestConflict.class, () -> store.create(new ExecutionStore.NewExecution(
+                newExecution("shop", "development", "audited", base), List.of(), "other", request)));
+        assertEquals(1, audit.list(new AuditStore.Query(null, "StartDeployment", null, null), 10, "").events().size());
+
+        AuditEvent cancel = AuditEvent.allowed(base, "dora", "CancelExecution", "execution/" + e.id(), "window closed");
+        Execution cancelled = withState(e, ExecutionState.CANCELLED);
+        // A stale writer's change is refused, and its audit entry with it.
+        assertThrows(StoreException.ConcurrentTransition.class, () -> store.commit(new ExecutionStore.Transition(e.id(), 7,
+                cancelled, List.of(), List.of(), List.of(new EventPayload.StateChanged(ExecutionState.QUEUED,
+                ExecutionState.CANCELLED, "")), base, cancel)));
+        assertEquals(List.of(), audit.list(new AuditStore.Query(null, "CancelExecution", null, null), 10, "").events());
+
+        store.commit(new ExecutionStore.Transition(e.id(), 1, cancelled, List.of(), List.of(), List.of(
+                new EventPayload.StateChanged(ExecutionState.QUEUED, ExecutionState.CANCELLED, "")), base, cancel));
+        List<AuditEvent> trail = audit.list(new AuditStore.Query(null, null, null, null), 10, "").events();
+        assertEquals(List.of("CancelExecution", "StartDeployment"), trail.stream().map(AuditEvent::action).toList());
+        assertEquals("window closed", trail.get(0).reason());
+        assertEquals(base, trail.get(0).time());
+        assertTrue(trail.get(0).sequence() > trail.get(1).sequence());
+
+        AuditStore.Page first = audit.list(new AuditStore.Query(null, null, null, null), 1, "");
+        assertEquals(List.of("StartDeployment"), audit.list(new AuditStore.Query(null, null, null, null), 1,
+                first.nextPageToken()).events().stream().map(AuditEvent::action).toList());
+        assertEquals(2, audit.deleteBefore(base.plusSeconds(1)));
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.innominatus.api.grpc;
 import io.innominatus.api.mapping.CatalogMapper;
 import io.innominatus.api.mapping.PlanMapper;
 import io.innominatus.api.policy.v1.*;
+import io.innominatus.app.CallerProvider;
 import io.innominatus.app.CatalogService;
 import io.innominatus.app.PageRequest;
 import io.innominatus.app.PlanningService;
@@ -18,10 +19,12 @@ public class PolicyGrpcService implements PolicyService {
 
     private final CatalogService catalog;
     private final PlanningService planning;
+    private final CallerProvider callers;
 
-    public PolicyGrpcService(CatalogService catalog, PlanningService planning) {
+    public PolicyGrpcService(CatalogService catalog, PlanningService planning, CallerProvider callers) {
         this.catalog = catalog;
         this.planning = planning;
+        this.callers = callers;
     }
 
     @Override
@@ -39,7 +42,8 @@ public class PolicyGrpcService implements PolicyService {
     @Blocking
     public Uni<EvaluateDeploymentResponse> evaluateDeployment(EvaluateDeploymentRequest request) {
         return Uni.createFrom().item(() -> {
-            var plan = planning.planDeployment(request.getScoreYaml(), request.getEnvironment(), List.of()).plan();
+            var plan = planning.planDeployment(request.getScoreYaml(), request.getEnvironment(), List.of(), callers.current(),
+                    "EvaluateDeployment").plan();
             return EvaluateDeploymentResponse.newBuilder()
                     .addAllViolations(plan.violations().stream().map(PlanMapper::toProto).toList())
                     .addAllExcluded(plan.excluded().stream().map(PlanMapper::toProto).toList())
@@ -64,7 +68,7 @@ public class PolicyGrpcService implements PolicyService {
     @Blocking
     public Uni<ReloadCatalogResponse> reloadCatalog(ReloadCatalogRequest request) {
         return Uni.createFrom().item(() -> {
-            var result = catalog.reload();
+            var result = catalog.reload(callers.current());
             var active = result.active();
             return ReloadCatalogResponse.newBuilder()
                     .setActivated(result.activated())

@@ -4,6 +4,7 @@ import io.innominatus.api.mapping.CatalogMapper;
 import io.innominatus.api.mapping.ExecutionMapper;
 import io.innominatus.api.mapping.PlanMapper;
 import io.innominatus.api.workflow.v1.*;
+import io.innominatus.app.Caller;
 import io.innominatus.app.CallerProvider;
 import io.innominatus.app.CatalogService;
 import io.innominatus.app.ExecutionService;
@@ -67,7 +68,7 @@ public class WorkflowGrpcService implements WorkflowService {
     @Blocking
     public Uni<ValidateWorkflowResponse> validateWorkflow(ValidateWorkflowRequest request) {
         return Uni.createFrom().item(() -> {
-            var result = catalog.validate(request.getYaml(), request.getFileName());
+            var result = catalog.validate(request.getYaml(), request.getFileName(), callers.current());
             var response = ValidateWorkflowResponse.newBuilder()
                     .setValid(result.valid())
                     .addAllDiagnostics(CatalogMapper.diagnostics(result.diagnostics()));
@@ -81,7 +82,7 @@ public class WorkflowGrpcService implements WorkflowService {
     public Uni<PlanDeploymentResponse> planDeployment(PlanDeploymentRequest request) {
         return Uni.createFrom().item(() -> {
             var outcome = planning.planDeployment(request.getScoreYaml(), request.getEnvironment(),
-                    candidates(request.getExtraWorkflowsList()));
+                    candidates(request.getExtraWorkflowsList()), callers.current(), "PlanDeployment");
             return PlanDeploymentResponse.newBuilder()
                     .setPlan(PlanMapper.toProto(outcome.plan()))
                     .addAllDiagnostics(CatalogMapper.diagnostics(outcome.diagnostics()))
@@ -121,7 +122,7 @@ public class WorkflowGrpcService implements WorkflowService {
     @Blocking
     public Uni<GetExecutionResponse> getExecution(GetExecutionRequest request) {
         return Uni.createFrom().item(() -> GetExecutionResponse.newBuilder()
-                .setExecution(ExecutionMapper.toProto(executions.get(request.getExecutionId())))
+                .setExecution(ExecutionMapper.toProto(executions.get(request.getExecutionId(), callers.current())))
                 .build());
     }
 
@@ -132,7 +133,7 @@ public class WorkflowGrpcService implements WorkflowService {
             var page = executions.list(request.getApplication(), request.getEnvironment(),
                     ExecutionMapper.stateFilter(request.getState(), "state"), request.getPageSize(), request.getPageToken());
             return ListExecutionsResponse.newBuilder()
-                    .addAllExecutions(page.executions().stream().map(ExecutionMapper::toProto).toList())
+                    .addAllExecutions(page.items().stream().map(ExecutionMapper::toProto).toList())
                     .setNextPageToken(page.nextPageToken())
                     .build();
         });
@@ -143,7 +144,7 @@ public class WorkflowGrpcService implements WorkflowService {
     public Uni<ListExecutionEventsResponse> listExecutionEvents(ListExecutionEventsRequest request) {
         return Uni.createFrom().item(() -> {
             var page = executions.events(request.getExecutionId(), request.getAfterSequence(), request.getStep(),
-                    request.getPageSize(), request.getPageToken());
+                    request.getPageSize(), request.getPageToken(), callers.current());
             return ListExecutionEventsResponse.newBuilder()
                     .addAllEvents(page.events().stream().map(ExecutionMapper::toProto).toList())
                     .setNextPageToken(page.nextPageToken())
@@ -153,7 +154,8 @@ public class WorkflowGrpcService implements WorkflowService {
 
     @Override
     public Multi<WatchExecutionResponse> watchExecution(WatchExecutionRequest request) {
-        return Uni.createFrom().item(() -> executions.watch(request.getExecutionId(), request.getAfterSequence()))
+        Caller caller = callers.current();
+        return Uni.createFrom().item(() -> executions.watch(request.getExecutionId(), request.getAfterSequence(), caller))
                 .runSubscriptionOn(io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool())
                 .onItem().transformToMulti(events -> events)
                 .map(event -> WatchExecutionResponse.newBuilder().setEvent(ExecutionMapper.toProto(event)).build());

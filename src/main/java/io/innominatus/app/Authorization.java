@@ -1,0 +1,89 @@
+package io.innominatus.app;
+
+import io.innominatus.model.AllowList;
+import io.innominatus.model.DomainException;
+import io.innominatus.model.Execution;
+import io.innominatus.store.ExecutionStore;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The rules that depend on what a request is about, beyond the caller's role (which the transport checks
+ * for every RPC): product ownership, executor groups, access to one execution. Every denial is audited.
+ * Access to an execution is decided before its existence is revealed: a caller who may not read it gets
+ * the same answer whether or not it exists.
+ */
+@ApplicationScoped
+public class Authorization {
+
+    private final CatalogService catalogs;
+    private final ExecutionStore executions;
+    private final AuditTrail audit;
+
+    public Authorization(CatalogService catalogs, ExecutionStore executions, AuditTrail audit) {
+        this.catalogs = catalogs;
+        this.executions = executions;
+        this.audit = audit;
+    }
+
+    /**
+     * Reading, validating and planning what belongs to a product: viewers, and members of the product's team
+     * (the owners its workflows name). Without a product, viewers only.
+     */
+    public void checkProductAccess(Caller caller, String action, String product, String target) {
+        if (caller.has(Role.VIEWER)) {
+            return;
+        }
+        Set<String> team = catalogs.active().owners(product);
+        if (product != null && !product.isEmpty() && !team.isEmpty() && caller.isAny(team)) {
+            return;
+        }
+        throw deny(caller, action, target, "NOT_PRODUCT_MEMBER", product == null || product.isEmpty()
+                ? "this requires the viewer role"
+                : "this requires the viewer role or membership of product '" + product + "' (owners: " + String.join(", ", team)
+                        + ")", Map.of("product", product == null ? "" : product));
+    }
+
+    /** Changing executions: where {@code security.allowedExecutors} is set, only its principals and groups. */
+    public void checkExecutor(Caller caller, String action, String target) {
+        AllowList executors = catalogs.active().policies().allowedExecutors();
+        if (caller.local() || !executors.restricted() || caller.isAny(executors.entries())) {
+            return;
+        }
+        throw deny(caller, action, target, "EXECUTOR_NOT_ALLOWED", "security.allowedExecutors allows only "
+                + String.join(", ", executors.entries()) + " to deploy", Map.of());
+    }
+
+    /**
+     * An execution the caller may read: any for viewers; otherwise one of a product whose team the caller
+     * belongs to. A missing execution and a forbidden one get the same denial.
+     */
+    public Optional<Execution> checkExecutionAccess(Caller caller, String action, String executionId) {
+        if (caller.has(Role.VIEWER)) {
+            return Optional.empty();
+        }
+        Optional<Execution> execution = executions.find(executionId);
+        String product = execution.map(e -> e.plan().product()).orElse("");
+        if (execution.isPresent() && !product.isEmpty() && caller.isAny(catalogs.active().owners(product))) {
+            return execution;
+        }
+        throw deny(caller, action, "execution/" + executionId, "EXECUTION_ACCESS_DENIED", "this requires the viewer role "
+                + "or membership of the team of the execution's product", Map.of("execution_id", executionId));
+    }
+
+    /** Four eyes: whoever requested an execution may not approve it (when identities are known). */
+    public void checkNotRequester(Caller caller, String action, Execution execution) {
+        if (caller.authenticated() && caller.principal().equals(execution.requestedBy())) {
+            throw deny(caller, action, "execution/" + execution.id(), "SELF_APPROVAL", "the requester of an execution "
+                    + "cannot approve it; another approver must", Map.of("execution_id", execution.id()));
+        }
+    }
+
+    private DomainException.PermissionDenied deny(Caller caller, String action, String target, String reason, String message,
+            Map<String, String> metadata) {
+        audit.denied(caller, action, target, reason + ": " + message);
+        return new DomainException.PermissionDenied(reason, message, metadata);
+    }
+}
