@@ -315,7 +315,8 @@ class PackagingFilesTest {
         Dockerfile jvm = Dockerfile.read(DOCKER.resolve("Dockerfile.jvm"));
         assertTrue(jvm.last("FROM").matches(".*:25[-.a-z0-9]*"), "the JVM image runs JDK 25 (AOT cache): " + jvm.last("FROM"));
         assertEquals("-XX:+UseSerialGC -XX:TieredStopAtLevel=1", jvm.env().get("JAVA_STARTUP_OPTS"));
-        assertTrue(jvm.text().contains("-XX:AOTCacheOutput=app.aot"), "the JVM image trains the AOT cache");
+        assertTrue(jvm.instructions().stream().anyMatch(i -> i[0].equals("RUN") && i[1].trim()
+                .equals("./innominatus-jvm.sh --train-aot-cache")), "the JVM image trains the AOT cache with its own JDK");
         String entrypoint = jvm.last("ENTRYPOINT").replaceAll("[\\[\\]\" ]", "");
         assertEquals(entrypoint, jvm.destinationOf("src/main/docker/innominatus-jvm.sh"));
         assertTrue(Files.isExecutable(DOCKER.resolve("innominatus-jvm.sh")), "innominatus-jvm.sh is executable");
@@ -345,6 +346,49 @@ class PackagingFilesTest {
         List<String> withCache = run(script, env);
         assertEquals(List.of(image.toRealPath().toString(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-XX:AOTCache=app.aot", "-Xmx256m", "-Dx=y", "-jar", "quarkus-run.jar"), withCache);
+    }
+
+    @Test
+    void theJvmEntrypointTrainsTheCacheWithOneStartAndKeepsACacheTheJvmAccepts(@TempDir Path image)
+            throws IOException, InterruptedException {
+        Path script = image.resolve("innominatus-jvm.sh");
+        Files.copy(DOCKER.resolve("innominatus-jvm.sh"), script);
+        // A java that starts like the service, and writes the cache it was asked for when stopped; a cache
+        // containing "foreign" is one this JVM refuses (as with AOTMode=on and another JDK build).
+        Path bin = Files.createDirectories(image.resolve("bin"));
+        Path java = bin.resolve("java");
+        Files.writeString(java, """
+                #!/bin/sh
+                echo "$QUARKUS_HTTP_HOST $INNOMINATUS_DATA_DIR $*" >> calls.log
+                output=""
+                for arg in "$@"; do
+                  case "$arg" in
+                    -XX:AOTCacheOutput=*) output="${arg#-XX:AOTCacheOutput=}" ;;
+                    -XX:AOTMode=on) if grep -q foreign app.aot; then echo "unusable cache" >&2; exit 1; fi ;;
+                  esac
+                done
+                trap 'if [ -n "$output" ]; then echo trained > "$output"; echo "AOTCache creation is complete"; fi; exit 143' TERM
+                echo "innominatus 0.1.0 on JVM started in 0.1s"
+                while :; do sleep 0.1; done
+                """);
+        java.toFile().setExecutable(true);
+        Map<String, String> env = Map.of("PATH", bin + ":/usr/bin:/bin", "JAVA_STARTUP_OPTS", "-XX:+UseSerialGC",
+                "JAVA_OPTS", "-Dx=y", "QUARKUS_HTTP_HOST", "0.0.0.0");
+
+        List<String> trained = run(script, env, "--train-aot-cache");
+        assertTrue(trained.contains("AOT cache: app.aot trained by this JVM"), trained.toString());
+        assertEquals("trained", Files.readString(image.resolve("app.aot")).trim());
+        List<String> calls = Files.readAllLines(image.resolve("calls.log"));
+        assertEquals(1, calls.size(), calls.toString());
+        assertTrue(calls.get(0).startsWith("127.0.0.1 /"), "trained on loopback with a scratch store: " + calls);
+        assertTrue(calls.get(0).endsWith("-XX:+UseSerialGC -XX:AOTCacheOutput=app.aot -Dx=y -jar quarkus-run.jar"), calls.get(0));
+
+        assertTrue(run(script, env, "--train-aot-cache").contains("AOT cache: app.aot from the build works with this JVM"));
+        assertEquals("trained", Files.readString(image.resolve("app.aot")).trim());
+
+        Files.writeString(image.resolve("app.aot"), "foreign");
+        assertTrue(run(script, env, "--train-aot-cache").contains("AOT cache: app.aot trained by this JVM"));
+        assertEquals("trained", Files.readString(image.resolve("app.aot")).trim());
     }
 
     private static List<String> run(Path script, Map<String, String> env, String... args)
