@@ -803,13 +803,14 @@ final class ExecutionRun {
             }
         }
         Interpolator.Scope base = new Interpolator.Scope(id, plan.context(), Map.of(), stepOutputs, stepStates, resources,
-                terraform);
+                terraform, redactor::add);
         Map<String, String> rendered = variables.computeIfAbsent(workflow.workflowId(), w -> {
             Map<String, String> values = new LinkedHashMap<>();
             workflow.variables().forEach((k, v) -> values.put(k, Interpolator.render(v, base)));
             return values;
         });
-        return new Interpolator.Scope(id, plan.context(), rendered, stepOutputs, stepStates, resources, terraform);
+        return new Interpolator.Scope(id, plan.context(), rendered, stepOutputs, stepStates, resources, terraform,
+                redactor::add);
     }
 
     // ---- logs -----------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import io.innominatus.model.Interpolation;
 import io.innominatus.model.PlanContext;
 import io.innominatus.model.StepState;
 import io.innominatus.model.VariableRef;
+import io.innominatus.parse.EnvironmentReferences;
 import io.innominatus.parse.StepReader;
 import io.innominatus.steps.StepFailure;
 import java.util.ArrayList;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Fills in {@code ${...}} references of a step at run time and builds the variables of its CEL
@@ -32,10 +34,13 @@ final class Interpolator {
      * @param stepStates states of the steps of the same workflow, by step
      * @param resourceOutputs outputs of the resources provisioned so far, by resource
      * @param terraform outputs of the latest terraform step before this one
+     * @param secrets receives values that must be masked wherever text leaves the engine (admin values
+     *     taken from environment variables)
      */
     record Scope(String executionId, PlanContext plan, Map<String, String> variables,
             Map<String, Map<String, String>> stepOutputs, Map<String, StepState> stepStates,
-            Map<String, Map<String, String>> resourceOutputs, Map<String, String> terraform) {}
+            Map<String, Map<String, String>> resourceOutputs, Map<String, String> terraform,
+            Consumer<String> secrets) {}
 
     private Interpolator() {}
 
@@ -63,7 +68,13 @@ final class Interpolator {
             return StepReader.lookup(plan.metadata(), m.path()).map(Interpolator::text);
         }
         if (ref instanceof VariableRef.Admin a) {
-            return StepReader.lookup(plan.admin(), a.path()).map(Interpolator::text);
+            Optional<String> value = StepReader.lookup(plan.admin(), a.path()).map(Interpolator::text);
+            try {
+                return value.map(v -> EnvironmentReferences.resolve(v, System::getenv, scope.secrets()));
+            } catch (EnvironmentReferences.UnsetException e) {
+                throw new StepFailure("${" + expression + "} takes its value from environment variable " + e.variable()
+                        + ", which is not set where innominatus runs");
+            }
         }
         if (ref instanceof VariableRef.WorkflowVariable v) {
             return Optional.ofNullable(scope.variables().get(v.key()));

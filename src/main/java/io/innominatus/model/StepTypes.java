@@ -8,6 +8,9 @@ public final class StepTypes {
 
     private StepTypes() {}
 
+    /** The type of the generated steps that provision a Score resource through its provisioner. */
+    public static final String RESOURCE_PROVISIONING = "resource-provisioning";
+
     /** Built-in type names with their descriptions, ordered by name. */
     public static final Map<String, String> BUILT_IN = builtIn();
 
@@ -29,7 +32,7 @@ public final class StepTypes {
         types.put("cost-analysis", "Prices the application's resource requests against a budget");
         types.put("security", "Runs a vulnerability scanner (trivy) with a severity threshold");
         types.put("policy", "Evaluates CEL rules over the Score spec and rendered manifests");
-        types.put("resource-provisioning", "Provisions a Score resource through its provisioner");
+        types.put(RESOURCE_PROVISIONING, "Provisions a Score resource through its provisioner");
         return java.util.Collections.unmodifiableMap(types);
     }
 }

@@ -40,6 +40,32 @@ public final class AdminConfigParser {
     private AdminConfigParser() {}
 
     /**
+     * Checks every {@code ${env:NAME}} in the admin values: a malformed reference is an error; a variable
+     * the process does not have is a warning here (plans whose steps use the value are blocked).
+     */
+    private static void checkEnvironmentReferences(DocumentReader r, YamlNode node, String path) {
+        if (node instanceof YamlNode.Mapping m) {
+            for (YamlNode.Entry e : m.entries()) {
+                checkEnvironmentReferences(r, e.value(), DocumentReader.child(path, e.key().value()));
+            }
+        } else if (node instanceof YamlNode.Sequence s) {
+            for (int i = 0; i < s.items().size(); i++) {
+                checkEnvironmentReferences(r, s.items().get(i), DocumentReader.index(path, i));
+            }
+        } else if (node instanceof YamlNode.Scalar scalar && EnvironmentReferences.contains(scalar.value())) {
+            Optional<String> problem = EnvironmentReferences.problem(scalar.value());
+            if (problem.isPresent()) {
+                r.error("INVALID_ENV_REFERENCE", problem.get() + "; write ${env:NAME}", scalar.location(), path);
+                return;
+            }
+            for (String name : EnvironmentReferences.unset(scalar.value(), System::getenv)) {
+                r.warning("ENVIRONMENT_VARIABLE_UNSET", "environment variable " + name + " is not set; plans whose steps "
+                        + "use ${" + path + "} are blocked until it is", scalar.location(), path);
+            }
+        }
+    }
+
+    /**
      * @param file the name shown in diagnostics
      * @param directory the directory the admin config is in; relative paths resolve against it
      */
@@ -67,12 +93,13 @@ public final class AdminConfigParser {
         for (YamlNode.Entry entry : doc.entries()) {
             String key = entry.key().value();
             if (!known.contains(key)) {
-                r.warning("UNKNOWN_KEY", "unknown top-level key '" + key + "' is ignored" + Suggestions.hint(key, known),
+                r.warning("UNKNOWN_KEY", "unknown top-level key '" + key + "' is ignored" + r.hint(key, known),
                         entry.key().location(), key);
             }
         }
         Map<String, Object> admin = doc.get("admin").flatMap(n -> r.mapping(n, "admin"))
                 .map(DocumentReader::plainMap).orElse(Map.of());
+        doc.get("admin").ifPresent(n -> checkEnvironmentReferences(r, n, "admin"));
         List<io.innominatus.model.Provisioner> provisioners = doc.get("resourceDefinitions")
                 .flatMap(n -> r.mapping(n, "resourceDefinitions"))
                 .map(m -> ProvisionersParser.readAdminDefinitions(r, m, directory)).orElse(List.of());
@@ -85,7 +112,7 @@ public final class AdminConfigParser {
             for (YamlNode.Entry entry : policies.get().entries()) {
                 if (!POLICIES_KEYS.contains(entry.key().value())) {
                     r.warning("UNKNOWN_KEY", "unknown key '" + entry.key().value() + "' in policies is ignored"
-                            + Suggestions.hint(entry.key().value(), POLICIES_KEYS), entry.key().location(),
+                            + r.hint(entry.key().value(), POLICIES_KEYS), entry.key().location(),
                             "policies." + entry.key().value());
                 }
             }
@@ -102,7 +129,13 @@ public final class AdminConfigParser {
                     allowedEnvironments);
             Optional<String> root0 = r.string(workflowPolicies.get(), "workflowsRoot", "workflowPolicies", false);
             if (root0.isPresent()) {
-                workflowsRoot = directory.resolve(root0.get()).normalize();
+                if (PathRules.isUsable(root0.get())) {
+                    workflowsRoot = directory.resolve(root0.get()).normalize();
+                } else {
+                    r.error("INVALID_PATH", "workflowsRoot '" + root0.get() + "' contains a character that cannot be part "
+                            + "of a file name", workflowPolicies.get().get("workflowsRoot").orElseThrow().location(),
+                            "workflowPolicies.workflowsRoot");
+                }
             }
         } else {
             rules = new PolicyRules(file, null, null, null, null, null, null, null, null, allowedEnvironments, null,
@@ -190,6 +223,12 @@ public final class AdminConfigParser {
                 Optional<String> expression = r.string(spec, "expression", path, true);
                 String message = r.string(spec, "message", path, false).orElse("policy rule " + name + " is violated");
                 expression.ifPresent(e -> {
+                    if (!r.spendOnExpression(e.length())) {
+                        r.error("EXPRESSION_LIMIT", "the file holds more than " + DocumentReader.MAX_EXPRESSION_CHARS
+                                + " characters of CEL expressions; this one is not checked",
+                                spec.get("expression").orElseThrow().location(), path + ".expression");
+                        return;
+                    }
                     Optional<CelExpressions.Problem> problem = CelExpressions.check(e, CelExpressions.POLICY_VARIABLES);
                     if (problem.isPresent()) {
                         YamlNode node = spec.get("expression").orElseThrow();

@@ -19,14 +19,42 @@ import java.util.function.Function;
 /**
  * Reads typed values out of a {@link YamlNode} tree and records a positioned diagnostic for every
  * problem instead of stopping at the first, so that a document's problems are reported together.
+ *
+ * <p>A hostile file cannot make the work or the report unbounded. The readers of one file share a
+ * {@link Budget}: after {@link #MAX_DIAGNOSTICS} problems one {@code TOO_MANY_PROBLEMS} diagnostic stands
+ * for the rest, "did you mean" suggestions are computed for the first {@link #MAX_HINTS} problems only,
+ * and at most {@link #MAX_EXPRESSION_CHARS} characters of CEL are compiled.
  */
 public final class DocumentReader {
 
+    public static final int MAX_DIAGNOSTICS = 500;
+    static final int MAX_HINTS = 100;
+    public static final int MAX_EXPRESSION_CHARS = 64 * 1024;
+    static final String TOO_MANY_PROBLEMS = "TOO_MANY_PROBLEMS";
+
+    /** What the readers of one file may still spend. */
+    private static final class Budget {
+        int diagnostics;
+        int hints;
+        int expressionChars;
+    }
+
     private final String file;
     private final List<Diagnostic> diagnostics = new ArrayList<>();
+    private final Budget budget;
 
     public DocumentReader(String file) {
+        this(file, new Budget());
+    }
+
+    private DocumentReader(String file, Budget budget) {
         this.file = file;
+        this.budget = budget;
+    }
+
+    /** A reader for another document of the same file, sharing this reader's budget. */
+    public DocumentReader sibling() {
+        return new DocumentReader(file, budget);
     }
 
     public String file() {
@@ -42,19 +70,71 @@ public final class DocumentReader {
     }
 
     public void add(Diagnostic diagnostic) {
-        diagnostics.add(diagnostic);
+        if (budget.diagnostics < MAX_DIAGNOSTICS) {
+            budget.diagnostics++;
+            diagnostics.add(diagnostic);
+        } else {
+            noteDropped(diagnostics, diagnostic);
+        }
     }
 
     public void addAll(Collection<Diagnostic> more) {
-        diagnostics.addAll(more);
+        more.forEach(this::add);
     }
 
     public void error(String code, String message, SourceLocation location, String path) {
-        diagnostics.add(Diagnostic.error(code, message, location, path));
+        add(Diagnostic.error(code, message, location, path));
     }
 
     public void warning(String code, String message, SourceLocation location, String path) {
-        diagnostics.add(Diagnostic.warning(code, message, location, path));
+        add(Diagnostic.warning(code, message, location, path));
+    }
+
+    /**
+     * Adds {@code diagnostic} unless {@code list} already holds {@link #MAX_DIAGNOSTICS}; the first one
+     * left out is replaced by a {@code TOO_MANY_PROBLEMS} diagnostic at its position, which is an error
+     * as soon as any left-out problem is one (so that a truncated report never looks valid).
+     */
+    static void addCapped(List<Diagnostic> list, Diagnostic diagnostic) {
+        if (list.size() < MAX_DIAGNOSTICS) {
+            list.add(diagnostic);
+        } else {
+            noteDropped(list, diagnostic);
+        }
+    }
+
+    private static void noteDropped(List<Diagnostic> list, Diagnostic dropped) {
+        Diagnostic last = list.isEmpty() ? null : list.get(list.size() - 1);
+        boolean noted = last != null && last.code().equals(TOO_MANY_PROBLEMS);
+        if (noted && (last.isError() || !dropped.isError())) {
+            return;
+        }
+        Diagnostic note = new Diagnostic(dropped.isError() ? io.innominatus.model.Severity.ERROR
+                : io.innominatus.model.Severity.WARNING, TOO_MANY_PROBLEMS, "more than " + MAX_DIAGNOSTICS
+                + " problems; the rest, from here on, are not reported", noted ? last.location() : dropped.location(),
+                noted ? last.fieldPath() : dropped.fieldPath());
+        if (noted) {
+            list.set(list.size() - 1, note);
+        } else {
+            list.add(note);
+        }
+    }
+
+    /** {@link Suggestions#hint}, while the file's suggestion budget lasts. */
+    public String hint(String input, Collection<String> candidates) {
+        return budget.hints++ < MAX_HINTS ? Suggestions.hint(input, candidates) : "";
+    }
+
+    /**
+     * Takes {@code length} characters from the file's CEL budget; false (and nothing taken) when they
+     * would exceed it.
+     */
+    public boolean spendOnExpression(int length) {
+        if (budget.expressionChars + length > MAX_EXPRESSION_CHARS) {
+            return false;
+        }
+        budget.expressionChars += length;
+        return true;
     }
 
     public static String child(String path, String key) {
@@ -88,7 +168,7 @@ public final class DocumentReader {
         for (YamlNode.Entry entry : map.entries()) {
             String key = entry.key().value();
             if (!allowed.contains(key)) {
-                error("UNKNOWN_KEY", "unknown key '" + key + "'" + Suggestions.hint(key, allowed)
+                error("UNKNOWN_KEY", "unknown key '" + key + "'" + hint(key, allowed)
                         + "; allowed keys: " + String.join(", ", allowed),
                         entry.key().location(), child(path, key));
             }
@@ -195,7 +275,7 @@ public final class DocumentReader {
             Optional<E> value = parser.apply(text);
             if (value.isEmpty()) {
                 error("INVALID_ENUM", "'" + text + "' is not one of " + String.join(", ", allowed)
-                        + Suggestions.hint(text, allowed), node.location(), path);
+                        + hint(text, allowed), node.location(), path);
             }
             return value;
         });

@@ -36,10 +36,15 @@ public final class StepReader {
     private static final List<String> RETRY_KEYS = List.of("attempts", "backoff");
     /** Config keys whose values are file paths relative to the workflow's directory. */
     static final Set<String> PATH_KEYS = Set.of("manifests", "workingDir", "migrationPath", "migrationsPath", "playbook",
-            "outputFile", "schema", "script", "chart", "valuesFile", "directory", "file");
+            "outputFile", "schema", "script", "chart", "valuesFile", "directory", "file", "inventory");
     public static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
     private static final Pattern TYPE = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
     static final int MAX_ATTEMPTS = 100;
+    /**
+     * The most steps a workflow may have, whatever the policies allow: dependency and reference checks
+     * grow with the square of the step count, and no real workflow comes near it.
+     */
+    public static final int MAX_STEPS = 1000;
 
     /**
      * What the steps may refer to.
@@ -73,7 +78,14 @@ public final class StepReader {
         }
         List<StepDefinition> steps = new ArrayList<>();
         List<String> stepPaths = new ArrayList<>();
-        for (int i = 0; i < sequence.get().items().size(); i++) {
+        int count = sequence.get().items().size();
+        if (count > MAX_STEPS) {
+            r.error("STEP_LIMIT", "a workflow may have at most " + MAX_STEPS + " steps; this one has " + count
+                    + " (the steps from here on are not read)", sequence.get().items().get(MAX_STEPS).location(),
+                    DocumentReader.index(path, MAX_STEPS));
+            count = MAX_STEPS;
+        }
+        for (int i = 0; i < count; i++) {
             String stepPath = DocumentReader.index(path, i);
             readStep(sequence.get().items().get(i), stepPath).ifPresent(step -> {
                 steps.add(step);
@@ -153,10 +165,18 @@ public final class StepReader {
     /** A CEL condition, compiled now so that its errors are reported with the document's other problems. */
     private String condition(Mapping m, String key, String path) {
         Optional<String> expression = r.string(m, key, path, false);
-        expression.ifPresent(e -> CelExpressions.check(e, CelExpressions.CONDITION_VARIABLES).ifPresent(problem ->
-                r.error("INVALID_CONDITION", "'" + key + "' is not a valid CEL boolean expression: " + problem.message()
-                        + " (at " + problem.line() + ":" + problem.column() + " of the expression)",
-                        m.get(key).orElseThrow().location(), DocumentReader.child(path, key))));
+        expression.ifPresent(e -> {
+            SourceLocation location = m.get(key).orElseThrow().location();
+            if (!r.spendOnExpression(e.length())) {
+                r.error("EXPRESSION_LIMIT", "the file holds more than " + DocumentReader.MAX_EXPRESSION_CHARS
+                        + " characters of CEL expressions; this one is not checked", location, DocumentReader.child(path, key));
+                return;
+            }
+            CelExpressions.check(e, CelExpressions.CONDITION_VARIABLES).ifPresent(problem ->
+                    r.error("INVALID_CONDITION", "'" + key + "' is not a valid CEL boolean expression: " + problem.message()
+                            + " (at " + problem.line() + ":" + problem.column() + " of the expression)",
+                            location, DocumentReader.child(path, key)));
+        });
         return expression.orElse(null);
     }
 
@@ -198,7 +218,15 @@ public final class StepReader {
         } else if (node instanceof Scalar scalar && !scalar.isNull()) {
             collectReferences(scalar, path, references);
             boolean pathField = key != null && (key.equals("path") || PATH_KEYS.contains(key));
-            checkPath(scalar.value(), scalar.location(), path, pathField, !"outputFile".equals(key));
+            String value = scalar.value();
+            if (pathField && (key.equals("migrationPath") || key.equals("migrationsPath")) && value.startsWith("filesystem:")) {
+                value = value.substring("filesystem:".length());
+            }
+            if ("inventory".equals(key) && value.contains(",")) {
+                // An inline host list such as "localhost," rather than an inventory file.
+                pathField = false;
+            }
+            checkPath(value, scalar.location(), path, pathField, !"outputFile".equals(key));
         }
     }
 
@@ -222,6 +250,15 @@ public final class StepReader {
         String decoded = PathRules.decode(value);
         boolean relativeMarker = PathRules.looksRelative(decoded);
         if (!pathField && !relativeMarker) {
+            // Any other string that climbs out with ".." segments (sub/../../x, a program path) is an escape too.
+            if (PathRules.hasParentSegment(decoded) && !PathRules.isAbsolute(decoded) && PathRules.escapes(decoded)) {
+                r.error("PATH_ESCAPE", "path '" + value + "' leaves the workflow's directory", location, fieldPath);
+            }
+            return;
+        }
+        if (!PathRules.isUsable(decoded)) {
+            r.error("INVALID_PATH", "path '" + value + "' contains a character that cannot be part of a file name",
+                    location, fieldPath);
             return;
         }
         if (PathRules.isAbsolute(decoded)) {
@@ -239,13 +276,11 @@ public final class StepReader {
             return;
         }
         if (scope.baseDirectory() != null) {
-            Path target = scope.baseDirectory().resolve(PathRules.normalized(decoded));
-            if (Files.exists(target)) {
-                if (!PathRules.staysInside(scope.baseDirectory(), target)) {
-                    r.error("PATH_ESCAPE", "path '" + value + "' resolves (through a symbolic link) outside the "
-                            + "workflow's directory", location, fieldPath);
-                }
-            } else if (existing) {
+            Path target = scope.baseDirectory().resolve(PathRules.normalized(decoded)).normalize();
+            if (PathRules.leavesThroughLinks(scope.baseDirectory(), target)) {
+                r.error("PATH_ESCAPE", "path '" + value + "' resolves (through a symbolic link) outside the "
+                        + "workflow's directory", location, fieldPath);
+            } else if (!Files.exists(target) && existing) {
                 r.warning("PATH_NOT_FOUND", "path '" + value + "' does not exist in " + scope.baseDirectory().getFileName(),
                         location, fieldPath);
             }
@@ -279,7 +314,7 @@ public final class StepReader {
                     r.error("DEPENDENCY_CYCLE", "step '" + step.name() + "' depends on itself", dependsOnItem(step, j), path);
                 } else if (!names.contains(target)) {
                     r.error("UNKNOWN_DEPENDENCY", "step '" + step.name() + "' depends on unknown step '" + target + "'"
-                            + Suggestions.hint(target, names), dependsOnItem(step, j), path);
+                            + r.hint(target, names), dependsOnItem(step, j), path);
                 }
             }
         }
@@ -297,7 +332,19 @@ public final class StepReader {
         boolean parallel = steps.stream().anyMatch(s -> !s.dependsOn().isEmpty());
         for (int i = 0; i < steps.size(); i++) {
             StepDefinition step = steps.get(i);
-            Set<String> before = parallel ? StepGraph.ancestors(steps, step.name()) : previous(steps, i);
+            int index = i;
+            // Only references to other steps need to know which steps run before; computed once, when needed.
+            java.util.function.Supplier<Set<String>> before = new java.util.function.Supplier<>() {
+                private Set<String> value;
+
+                @Override
+                public Set<String> get() {
+                    if (value == null) {
+                        value = parallel ? StepGraph.ancestors(steps, step.name()) : previous(steps, index);
+                    }
+                    return value;
+                }
+            };
             for (ReferenceSite site : step.references()) {
                 VariableRef ref;
                 try {
@@ -312,26 +359,27 @@ public final class StepReader {
     }
 
     private void checkStaticReference(VariableRef ref, ReferenceSite site, StepDefinition step,
-            Map<String, StepDefinition> byName, Set<String> before, Map<String, String> variables) {
+            Map<String, StepDefinition> byName, java.util.function.Supplier<Set<String>> before,
+            Map<String, String> variables) {
         if (ref instanceof VariableRef.WorkflowVariable v && !variables.containsKey(v.key())) {
             r.error("UNKNOWN_VARIABLE", "${" + site.expression() + "}: workflow variable '" + v.key()
-                    + "' is not declared in spec.variables" + Suggestions.hint(v.key(), variables.keySet()),
+                    + "' is not declared in spec.variables" + r.hint(v.key(), variables.keySet()),
                     site.location(), site.fieldPath());
         } else if (ref instanceof VariableRef.StepOutput o) {
             StepDefinition source = byName.get(o.step());
             if (source == null) {
                 r.error("UNKNOWN_VARIABLE", "${" + site.expression() + "}: no step named '" + o.step() + "'"
-                        + Suggestions.hint(o.step(), byName.keySet()), site.location(), site.fieldPath());
-            } else if (!before.contains(o.step())) {
+                        + r.hint(o.step(), byName.keySet()), site.location(), site.fieldPath());
+            } else if (!before.get().contains(o.step())) {
                 r.error("UNKNOWN_VARIABLE", "${" + site.expression() + "}: step '" + o.step()
                         + "' does not run before step '" + step.name() + "'" + (step.dependsOn().isEmpty() ? ""
                         : " (add it to dependsOn)"), site.location(), site.fieldPath());
             } else if (!source.outputs().isEmpty() && !source.outputs().contains(o.key())) {
                 r.error("UNKNOWN_VARIABLE", "${" + site.expression() + "}: step '" + o.step() + "' declares no output '"
-                        + o.key() + "'" + Suggestions.hint(o.key(), source.outputs()), site.location(), site.fieldPath());
+                        + o.key() + "'" + r.hint(o.key(), source.outputs()), site.location(), site.fieldPath());
             }
         } else if (ref instanceof VariableRef.TerraformOutput) {
-            boolean terraformBefore = before.stream().map(byName::get)
+            boolean terraformBefore = before.get().stream().map(byName::get)
                     .anyMatch(s -> s != null && s.type().equals("terraform"));
             if (!terraformBefore) {
                 r.error("UNKNOWN_VARIABLE", "${" + site.expression() + "}: no terraform step runs before step '"
@@ -339,7 +387,7 @@ public final class StepReader {
             }
         } else if (ref instanceof VariableRef.Admin a && scope.admin() != null && lookup(scope.admin(), a.path()).isEmpty()) {
             r.error("UNKNOWN_VARIABLE", "${" + site.expression() + "}: admin-config has no admin." + String.join(".", a.path())
-                    + Suggestions.hint(a.path().get(0), scope.admin().keySet()), site.location(), site.fieldPath());
+                    + r.hint(a.path().get(0), scope.admin().keySet()), site.location(), site.fieldPath());
         }
     }
 

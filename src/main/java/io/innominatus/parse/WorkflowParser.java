@@ -68,8 +68,9 @@ public final class WorkflowParser {
             return List.of(new ParsedDocument(Optional.empty(), Optional.empty(), diagnostics));
         }
         List<ParsedDocument> parsed = new ArrayList<>();
+        DocumentReader first = new DocumentReader(source.file());
         for (int i = 0; i < loaded.documents().size(); i++) {
-            DocumentReader reader = new DocumentReader(source.file());
+            DocumentReader reader = i == 0 ? first : first.sibling();
             if (i == 0) {
                 reader.addAll(loaded.diagnostics());
             }

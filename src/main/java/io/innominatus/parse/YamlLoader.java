@@ -10,9 +10,8 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.composer.Composer;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
@@ -23,7 +22,10 @@ import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
-import org.yaml.snakeyaml.representer.Representer;
+import org.yaml.snakeyaml.parser.ParserImpl;
+import org.yaml.snakeyaml.reader.ReaderException;
+import org.yaml.snakeyaml.reader.StreamReader;
+import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
  * Composes YAML text into {@link YamlNode} trees. Only SnakeYAML's composer runs, configured like
@@ -34,6 +36,8 @@ public final class YamlLoader {
 
     private static final String CORE_TAG_PREFIX = "tag:yaml.org,2002:";
     private static final Set<String> CORE_TAGS = Set.of("str", "int", "float", "bool", "null", "map", "seq", "timestamp");
+    /** The most documents one stream may hold; every document gets its own report, so this bounds the report. */
+    public static final int MAX_DOCUMENTS = 100;
 
     /**
      * Limits applied while loading.
@@ -80,11 +84,18 @@ public final class YamlLoader {
         options.setAllowDuplicateKeys(false);
         options.setAllowRecursiveKeys(false);
         options.setProcessComments(false);
-        DumperOptions dumperOptions = new DumperOptions();
-        Yaml yaml = new Yaml(new SafeConstructor(options), new Representer(dumperOptions), dumperOptions, options);
+        // Only the composer runs (no constructor at all); the reader is kept to position errors that
+        // SnakeYAML reports without a mark (its limits) at the place where reading stopped.
+        StreamReader reader = new StreamReader(new StringReader(text));
+        Composer composer = new Composer(new ParserImpl(reader, options), new Resolver(), options);
         List<Node> composed = new ArrayList<>();
         try {
-            for (Node node : yaml.composeAll(new StringReader(text))) {
+            while (composer.checkNode()) {
+                if (composed.size() == MAX_DOCUMENTS) {
+                    return failure(Diagnostic.error("TOO_MANY_DOCUMENTS", "a file may hold at most " + MAX_DOCUMENTS
+                            + " YAML documents", location(file, reader.getMark()), ""));
+                }
+                Node node = composer.getNode();
                 if (node != null) {
                     composed.add(node);
                 }
@@ -99,11 +110,15 @@ public final class YamlLoader {
             }
             String context = e.getContext() == null ? "" : " (" + e.getContext() + ")";
             return failure(Diagnostic.error("YAML_SYNTAX", problem + context, location(file, mark), ""));
+        } catch (ReaderException e) {
+            return failure(Diagnostic.error("INVALID_CHARACTER", "character " + codePoint(e.getCodePoint())
+                    + " is not allowed in YAML (control characters other than tab and line breaks, unpaired surrogates "
+                    + "and non-characters are rejected)", positionOf(text, e.getPosition(), file), ""));
         } catch (YAMLException e) {
             return failure(Diagnostic.error(limitCode(e.getMessage()), limitMessage(e.getMessage(), limits),
-                    SourceLocation.ofFile(file), ""));
+                    location(file, reader.getMark()), ""));
         } catch (RuntimeException | StackOverflowError e) {
-            return failure(Diagnostic.error("YAML_SYNTAX", "malformed YAML", SourceLocation.ofFile(file), ""));
+            return failure(Diagnostic.error("YAML_SYNTAX", "malformed YAML", location(file, reader.getMark()), ""));
         }
         Converter converter = new Converter(file, limits);
         List<YamlNode> documents = new ArrayList<>();
@@ -141,6 +156,34 @@ public final class YamlLoader {
         };
     }
 
+    private static String codePoint(int codePoint) {
+        return String.format(java.util.Locale.ROOT, "U+%04X", codePoint);
+    }
+
+    /**
+     * The line and column of the {@code index}-th code point, counting line breaks as YAML does
+     * ({@code \r\n}, {@code \r}, {@code \n}, NEL, LS and PS).
+     */
+    static SourceLocation positionOf(String text, int index, String file) {
+        int line = 1;
+        int column = 1;
+        int seen = 0;
+        for (int i = 0; i < text.length() && seen < index; seen++) {
+            int c = text.codePointAt(i);
+            i += Character.charCount(c);
+            if (c == '\r' && i < text.length() && text.charAt(i) == '\n') {
+                continue;
+            }
+            if (c == '\n' || c == '\r' || c == 0x85 || c == 0x2028 || c == 0x2029) {
+                line++;
+                column = 1;
+            } else {
+                column++;
+            }
+        }
+        return new SourceLocation(file, line, column);
+    }
+
     static SourceLocation location(String file, Mark mark) {
         if (mark == null) {
             return SourceLocation.ofFile(file);
@@ -167,19 +210,19 @@ public final class YamlLoader {
             if (++nodes > limits.maxNodes()) {
                 if (!budgetReported) {
                     budgetReported = true;
-                    diagnostics.add(Diagnostic.error("ALIAS_LIMIT", "document expands to more than "
+                    DocumentReader.addCapped(diagnostics, Diagnostic.error("ALIAS_LIMIT", "document expands to more than "
                             + limits.maxNodes() + " nodes", location, path));
                 }
                 return new YamlNode.Scalar("", YamlNode.ScalarKind.NULL, location);
             }
             if (depth > limits.maxDepth()) {
-                diagnostics.add(Diagnostic.error("NESTING_TOO_DEEP",
+                DocumentReader.addCapped(diagnostics, Diagnostic.error("NESTING_TOO_DEEP",
                         "nesting deeper than " + limits.maxDepth() + " levels", location, path));
                 return new YamlNode.Scalar("", YamlNode.ScalarKind.NULL, location);
             }
             checkTag(node, location, path);
             if (onPath.put(node, Boolean.TRUE) != null) {
-                diagnostics.add(Diagnostic.error("RECURSIVE_ALIAS", "an alias refers to a node containing it",
+                DocumentReader.addCapped(diagnostics, Diagnostic.error("RECURSIVE_ALIAS", "an alias refers to a node containing it",
                         location, path));
                 return new YamlNode.Scalar("", YamlNode.ScalarKind.NULL, location);
             }
@@ -202,12 +245,12 @@ public final class YamlLoader {
                     Node keyNode = tuple.getKeyNode();
                     SourceLocation keyLocation = location(file, keyNode.getStartMark());
                     if (keyNode.getTag().equals(Tag.MERGE)) {
-                        diagnostics.add(Diagnostic.error("UNSUPPORTED_MERGE_KEY",
+                        DocumentReader.addCapped(diagnostics, Diagnostic.error("UNSUPPORTED_MERGE_KEY",
                                 "merge keys (<<) are not supported; repeat the keys instead", keyLocation, path));
                         continue;
                     }
                     if (!(keyNode instanceof ScalarNode keyScalar)) {
-                        diagnostics.add(Diagnostic.error("INVALID_KEY", "mapping keys must be scalars",
+                        DocumentReader.addCapped(diagnostics, Diagnostic.error("INVALID_KEY", "mapping keys must be scalars",
                                 keyLocation, path));
                         continue;
                     }
@@ -216,7 +259,7 @@ public final class YamlLoader {
                     String childPath = path.isEmpty() ? key : path + "." + key;
                     SourceLocation first = seen.putIfAbsent(key, keyLocation);
                     if (first != null) {
-                        diagnostics.add(Diagnostic.error("DUPLICATE_KEY", "duplicate key '" + key
+                        DocumentReader.addCapped(diagnostics, Diagnostic.error("DUPLICATE_KEY", "duplicate key '" + key
                                 + "' (first defined at line " + first.line() + ")", keyLocation, childPath));
                         continue;
                     }
@@ -233,7 +276,7 @@ public final class YamlLoader {
             String tag = node.getTag().getValue();
             boolean core = tag.startsWith(CORE_TAG_PREFIX) && CORE_TAGS.contains(tag.substring(CORE_TAG_PREFIX.length()));
             if (!core) {
-                diagnostics.add(Diagnostic.error("UNSAFE_TAG", "tag '" + tag + "' is not allowed; only plain YAML"
+                DocumentReader.addCapped(diagnostics, Diagnostic.error("UNSAFE_TAG", "tag '" + tag + "' is not allowed; only plain YAML"
                         + " values (strings, numbers, booleans, null, mappings, sequences) are accepted", location, path));
             }
         }

@@ -6,10 +6,12 @@ import io.innominatus.model.EffectivePolicies;
 import io.innominatus.model.Exclusion;
 import io.innominatus.model.Phase;
 import io.innominatus.model.PolicyDecision;
+import io.innominatus.model.Provisioner;
 import io.innominatus.model.ResolvedDeployment;
 import io.innominatus.model.ResolvedWorkflow;
 import io.innominatus.model.RuleIds;
 import io.innominatus.model.StepDefinition;
+import io.innominatus.model.StepTypes;
 import io.innominatus.model.Tier;
 import io.innominatus.model.Violation;
 import io.innominatus.model.WorkflowDefinition;
@@ -59,6 +61,19 @@ public final class PolicyEvaluator {
                 violations.addAll(workflowViolations(workflow.definition(), workflow.errors(), policies, knownStepTypes));
             }
         }
+        // A workflow provisioner's steps run inside the application workflow's provision step, so the
+        // step-type rules must reach them too, or a product could smuggle a disallowed type in.
+        String applicationWorkflow = resolved.workflows().stream()
+                .filter(w -> w.definition().tier() == Tier.APPLICATION && w.definition().steps().stream()
+                        .anyMatch(step -> StepTypes.RESOURCE_PROVISIONING.equals(step.type())))
+                .map(ResolvedWorkflow::id).findFirst().orElse("");
+        for (Map.Entry<String, Provisioner> entry : resolved.context().provisioners().entrySet()) {
+            Provisioner provisioner = entry.getValue();
+            String owner = " of the provisioner of resource '" + entry.getKey() + "' (" + provisioner.source() + ")";
+            violations.addAll(stepTypeViolations(provisioner.steps(), owner, applicationWorkflow, policies, knownStepTypes));
+            violations.addAll(stepTypeViolations(provisioner.deleteSteps(), owner, applicationWorkflow, policies,
+                    knownStepTypes));
+        }
         if (resolved.kind() == DeploymentPlan.Kind.DEPLOYMENT) {
             Set<String> platformInPlan = new HashSet<>();
             resolved.workflows().stream()
@@ -95,24 +110,35 @@ public final class PolicyEvaluator {
                     + " definition error(s); first: " + first.code() + ": " + first.message(), id, "", true,
                     first.location().toString()));
         }
-        for (StepDefinition step : workflow.steps()) {
-            if (step.type().isEmpty()) {
-                continue;
-            }
-            String location = step.location() == null ? "" : step.location().toString();
-            if (!knownStepTypes.contains(step.type())) {
-                violations.add(new Violation(RuleIds.STEP_TYPE_UNKNOWN, "step '" + step.name() + "' has type '"
-                        + step.type() + "', which is neither built in nor registered in admin-config stepTypes", id,
-                        step.name(), true, location));
-            } else if (!policies.allowedStepTypes().permits(step.type())) {
-                violations.add(new Violation(RuleIds.STEP_TYPE_NOT_ALLOWED, "step '" + step.name() + "' has type '"
-                        + step.type() + "', which allowedStepTypes does not permit", id, step.name(), true, location));
-            }
-        }
+        violations.addAll(stepTypeViolations(workflow.steps(), "", id, policies, knownStepTypes));
         if (policies.maxStepsPerWorkflow() > 0 && workflow.steps().size() > policies.maxStepsPerWorkflow()) {
             violations.add(new Violation(RuleIds.TOO_MANY_STEPS, "workflow '" + id + "' has " + workflow.steps().size()
                     + " steps; maxStepsPerWorkflow is " + policies.maxStepsPerWorkflow(), id, "", true,
                     workflow.location() == null ? "" : workflow.location().toString()));
+        }
+        return violations;
+    }
+
+    /**
+     * Unknown or disallowed step types among {@code steps}; {@code owner} names where the steps come
+     * from when that is not a workflow of the plan (a resource's provisioner), else it is empty.
+     */
+    private static List<Violation> stepTypeViolations(List<StepDefinition> steps, String owner, String workflowId,
+            EffectivePolicies policies, Set<String> knownStepTypes) {
+        List<Violation> violations = new ArrayList<>();
+        for (StepDefinition step : steps) {
+            if (step.type().isEmpty()) {
+                continue;
+            }
+            String location = step.location() == null ? "" : step.location().toString();
+            String subject = "step '" + step.name() + "'" + owner + " has type '" + step.type() + "', which ";
+            if (!knownStepTypes.contains(step.type())) {
+                violations.add(new Violation(RuleIds.STEP_TYPE_UNKNOWN, subject
+                        + "is neither built in nor registered in admin-config stepTypes", workflowId, step.name(), true, location));
+            } else if (!policies.allowedStepTypes().permits(step.type())) {
+                violations.add(new Violation(RuleIds.STEP_TYPE_NOT_ALLOWED, subject + "allowedStepTypes does not permit",
+                        workflowId, step.name(), true, location));
+            }
         }
         return violations;
     }

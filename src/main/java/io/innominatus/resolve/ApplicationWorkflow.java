@@ -4,6 +4,7 @@ import io.innominatus.model.Phase;
 import io.innominatus.model.ScoreWorkload;
 import io.innominatus.model.SourceLocation;
 import io.innominatus.model.StepDefinition;
+import io.innominatus.model.StepTypes;
 import io.innominatus.model.Tier;
 import io.innominatus.model.Trigger;
 import io.innominatus.model.When;
@@ -53,7 +54,7 @@ public final class ApplicationWorkflow {
                 config.put("params", resource.params());
             }
             SourceLocation location = resource.location() != null ? resource.location() : new SourceLocation(file, 1, 1);
-            steps.add(new StepDefinition(PROVISION_PREFIX + resource.name(), "resource-provisioning", config, null, null,
+            steps.add(new StepDefinition(PROVISION_PREFIX + resource.name(), StepTypes.RESOURCE_PROVISIONING, config, null, null,
                     List.of(), null, null, When.ON_SUCCESS, null, null, false, List.of(), location, List.of()));
         }
         Map<String, Object> deployConfig = new LinkedHashMap<>();
@@ -78,7 +79,7 @@ public final class ApplicationWorkflow {
         List<StepDefinition> steps = new ArrayList<>();
         steps.add(step(REMOVE_STEP, "kubernetes", Map.of("operation", "delete", "workload", workload.name()), location));
         for (String resource : resources) {
-            steps.add(step(DEPROVISION_PREFIX + resource, "resource-provisioning",
+            steps.add(step(DEPROVISION_PREFIX + resource, StepTypes.RESOURCE_PROVISIONING,
                     Map.of("resource", resource, "operation", "delete"), location));
         }
         steps.add(step(REMOVE_NAMESPACE_STEP, "kubernetes", Map.of("operation", "delete", "deleteNamespace", true), location));

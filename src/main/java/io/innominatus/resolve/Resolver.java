@@ -15,6 +15,7 @@ import io.innominatus.model.Tier;
 import io.innominatus.model.Trigger;
 import io.innominatus.model.VariableRef;
 import io.innominatus.model.WorkflowDefinition;
+import io.innominatus.parse.EnvironmentReferences;
 import io.innominatus.parse.StepGraph;
 import io.innominatus.parse.StepReader;
 import io.innominatus.parse.Suggestions;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /** Resolves what a deployment (or a single workflow run) executes, before policy. */
@@ -153,14 +155,38 @@ public final class Resolver {
             } else if (ref instanceof VariableRef.ResourceOutput r && !workload.resources().containsKey(r.resource())) {
                 problem = "${" + site.expression() + "}: application '" + workload.name() + "' declares no resource '"
                         + r.resource() + "'" + Suggestions.hint(r.resource(), workload.resources().keySet());
-            } else if (ref instanceof VariableRef.Admin a && StepReader.lookup(admin, a.path()).isEmpty()) {
-                problem = "${" + site.expression() + "}: admin-config has no admin." + String.join(".", a.path());
+            } else if (ref instanceof VariableRef.Admin a) {
+                Optional<Object> value = StepReader.lookup(admin, a.path());
+                if (value.isEmpty()) {
+                    problem = "${" + site.expression() + "}: admin-config has no admin." + String.join(".", a.path());
+                } else {
+                    // The value comes from the server's environment: a missing variable blocks now, not mid-run.
+                    List<String> unset = unsetVariables(value.get());
+                    if (!unset.isEmpty()) {
+                        problems.add(Diagnostic.error("ENVIRONMENT_VARIABLE_UNSET", "${" + site.expression()
+                                + "} takes its value from environment variable " + String.join(", ", unset)
+                                + ", which is not set where innominatus runs", site.location(), site.fieldPath()));
+                    }
+                }
             }
             if (problem != null) {
                 problems.add(Diagnostic.error("UNKNOWN_VARIABLE", problem, site.location(), site.fieldPath()));
             }
         }
         return problems;
+    }
+
+    private static List<String> unsetVariables(Object value) {
+        if (value instanceof String text) {
+            return EnvironmentReferences.unset(text, System::getenv);
+        }
+        if (value instanceof Map<?, ?> map) {
+            return map.values().stream().flatMap(v -> unsetVariables(v).stream()).distinct().toList();
+        }
+        if (value instanceof List<?> list) {
+            return list.stream().flatMap(v -> unsetVariables(v).stream()).distinct().toList();
+        }
+        return List.of();
     }
 
     private static PlanContext context(ScoreWorkload workload, String environment, Map<String, Object> admin,

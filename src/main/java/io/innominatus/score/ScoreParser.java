@@ -545,7 +545,7 @@ public final class ScoreParser {
             }
             Mapping m = mapping.get();
             r.checkKeys(m, path, WORKFLOW_KEYS);
-            DocumentReader own = new DocumentReader(r.file());
+            DocumentReader own = r.sibling();
             String description = own.string(m, "description", path, false).orElse("");
             Phase phase = m.get("phase").flatMap(n -> own.enumValue(n, path + ".phase", Phase::fromYaml, Phase.yamlNames()))
                     .orElse(Phase.DEPLOYMENT);

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.innominatus.model.ProvisionedResource;
 import io.innominatus.model.Provisioner;
 import io.innominatus.model.ScoreWorkload.ResourceRequest;
+import io.innominatus.model.StepTypes;
 import io.innominatus.steps.ProvisioningTarget.Provisioned;
 import io.innominatus.store.ResourceStore;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,7 +29,7 @@ import java.util.Optional;
 @ApplicationScoped
 public class ResourceProvisioningStepExecutor implements BlockingStepExecutor {
 
-    public static final String TYPE = "resource-provisioning";
+    public static final String TYPE = StepTypes.RESOURCE_PROVISIONING;
     private final KubernetesApply kube;
     private final ResourceStore store;
     private final BuiltInProvisioners builtIns;

@@ -15,9 +15,11 @@ import io.innominatus.model.DeploymentPlan;
 import io.innominatus.model.EffectivePolicies;
 import io.innominatus.model.PlanAssembly;
 import io.innominatus.model.PolicyDecision;
+import io.innominatus.model.Provisioner;
 import io.innominatus.model.ResolvedDeployment;
 import io.innominatus.model.RuleIds;
 import io.innominatus.model.ScoreWorkload;
+import io.innominatus.model.SourceLocation;
 import io.innominatus.model.StepTypes;
 import io.innominatus.model.Violation;
 import io.innominatus.model.WorkflowDefinition;
@@ -92,6 +94,24 @@ class PolicyEvaluatorTest {
         assertEquals(List.of(RuleIds.STEP_TYPE_NOT_ALLOWED, RuleIds.STEP_TYPE_UNKNOWN), rules(decision));
         assertEquals("b", decision.violations().get(0).step());
         assertTrue(decision.violations().get(0).location().startsWith("platform/mixed.yaml:"));
+        assertFalse(decision.allowed());
+    }
+
+    @Test
+    void stepTypesOfAWorkflowProvisionerAreCheckedToo() {
+        var policies = with(permissive(), b -> b.stepTypes("exec", "kubernetes", "resource-provisioning"));
+        var create = TestWorkflows.platform("queue", "deployment", "manual", "make-queue:terraform").steps();
+        var remove = TestWorkflows.platform("queue", "deployment", "manual", "drop-queue:teleport").steps();
+        var provisioner = new Provisioner("queue", null, null, "shop", false, "", null, null, Map.of(), List.of(), create,
+                remove, null, SourceLocation.ofFile("products/shop/provisioners.yaml"));
+        var resolved = Resolver.resolveDeployment(new Resolver.DeploymentRequest(score("web", "shop", "jobs:queue"),
+                "development", List.of(), List.of(), Map.of(), List.of(provisioner), false));
+        PolicyDecision decision = PolicyEvaluator.evaluate(resolved, policies, KNOWN);
+        assertEquals(List.of(RuleIds.STEP_TYPE_NOT_ALLOWED, RuleIds.STEP_TYPE_UNKNOWN), rules(decision));
+        Violation first = decision.violations().get(0);
+        assertEquals("make-queue", first.step());
+        assertEquals(io.innominatus.resolve.ApplicationWorkflow.id("web"), first.workflowId());
+        assertTrue(first.message().contains("provisioner of resource 'jobs'"), first.message());
         assertFalse(decision.allowed());
     }
 

@@ -28,13 +28,13 @@ import java.util.concurrent.TimeUnit;
  * {@code /v1/sys/policies/acl/<name>} (GET 200/404, PUT 204), 403 {@code permission denied} for a wrong
  * token or a denied path, and 503 {@code Vault is sealed} when sealed.
  */
-final class FakeVault implements AutoCloseable {
+public final class FakeVault implements AutoCloseable {
 
     static final String TOKEN = "hvs.CAESIJ-test-root-token-0123456789";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A request as the server saw it. */
-    record Request(String method, String path, String token, String body) {}
+    public record Request(String method, String path, String token, String body) {}
 
     /** One KV v2 secret: its versions (1-based) and whether the latest one is soft-deleted. */
     static final class Secret {
@@ -42,7 +42,7 @@ final class FakeVault implements AutoCloseable {
         boolean latestDeleted;
     }
 
-    final List<Request> requests = new CopyOnWriteArrayList<>();
+    public final List<Request> requests = new CopyOnWriteArrayList<>();
     final Map<String, Secret> kv = new ConcurrentHashMap<>();
     final Map<String, String> policies = new ConcurrentHashMap<>();
     final List<String> deniedPaths = new CopyOnWriteArrayList<>();
@@ -53,8 +53,15 @@ final class FakeVault implements AutoCloseable {
     volatile CountDownLatch hold;
     final CountDownLatch held = new CountDownLatch(1);
     private final HttpServer server;
+    private final String acceptedToken;
 
-    FakeVault() throws IOException {
+    public FakeVault() throws IOException {
+        this(TOKEN);
+    }
+
+    /** A fake that accepts {@code acceptedToken} instead of {@link #TOKEN}. */
+    public FakeVault(String acceptedToken) throws IOException {
+        this.acceptedToken = acceptedToken;
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setExecutor(Executors.newCachedThreadPool());
         server.createContext("/", this::handle);
@@ -62,7 +69,7 @@ final class FakeVault implements AutoCloseable {
         server.start();
     }
 
-    String address() {
+    public String address() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
@@ -99,7 +106,7 @@ final class FakeVault implements AutoCloseable {
                 send(exchange, 503, Map.of("errors", List.of("Vault is sealed")));
                 return;
             }
-            if (!TOKEN.equals(token) || deniedPaths.stream().anyMatch(path::startsWith)) {
+            if (!acceptedToken.equals(token) || deniedPaths.stream().anyMatch(path::startsWith)) {
                 send(exchange, 403, Map.of("errors", List.of("permission denied")));
                 return;
             }

@@ -1,0 +1,327 @@
+package io.innominatus.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.rpc.BadRequest;
+import com.google.rpc.ErrorInfo;
+import com.google.rpc.Status;
+import io.grpc.CallOptions;
+import io.grpc.MethodDescriptor;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCalls;
+import io.innominatus.api.workflow.v1.*;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The hostile-input corpus through the real gRPC interface: every case gets a precise status with an
+ * {@code ErrorInfo} (and, for documents, a {@code BadRequest} naming file:line:column and the rule), and the
+ * server answers normally afterwards.
+ */
+@QuarkusTest
+@TestProfile(HostileInputTestProfile.class)
+class HostileInputGrpcTest extends GrpcTestSupport {
+
+    private static final String SCORE = """
+            apiVersion: score.dev/v1b1
+            metadata:
+              name: hostile-app
+            containers:
+              web:
+                image: ghcr.io/example/web:1.0.0
+            """;
+    private static final Pattern POSITIONED = Pattern.compile("^[\\w./-]+\\.yaml:\\d+:\\d+: [A-Z_]+: .+");
+
+    /** Every case ends by checking that the server still answers an ordinary request. */
+    @AfterEach
+    void serverStillAnswers() {
+        PlanDeploymentResponse plan = workflows.planDeployment(PlanDeploymentRequest.newBuilder().setScoreYaml(SCORE)
+                .setEnvironment("development").build());
+        assertEquals("hostile-app", plan.getPlan().getApplication());
+    }
+
+    private Status planScore(String scoreYaml) {
+        return expectStatus(io.grpc.Status.Code.INVALID_ARGUMENT, () -> workflows.planDeployment(PlanDeploymentRequest
+                .newBuilder().setScoreYaml(scoreYaml).setEnvironment("development").build()));
+    }
+
+    private Status planCandidate(String fileName, String yaml) {
+        return expectStatus(io.grpc.Status.Code.INVALID_ARGUMENT, () -> workflows.planDeployment(PlanDeploymentRequest
+                .newBuilder().setScoreYaml(SCORE).setEnvironment("development")
+                .addExtraWorkflows(WorkflowFile.newBuilder().setFileName(fileName).setYaml(yaml)).build()));
+    }
+
+    /** The document problems of an INVALID_ARGUMENT: ErrorInfo INVALID_DOCUMENT, each problem positioned. */
+    private static List<String> documentProblems(Status status) {
+        assertEquals("INVALID_DOCUMENT", detail(status, ErrorInfo.class).orElseThrow().getReason());
+        List<String> problems = detail(status, BadRequest.class).orElseThrow().getFieldViolationsList().stream()
+                .map(BadRequest.FieldViolation::getDescription).toList();
+        assertFalse(problems.isEmpty());
+        return problems;
+    }
+
+    private static void assertProblem(Status status, String code, String file) {
+        List<String> problems = documentProblems(status);
+        assertTrue(problems.stream().anyMatch(p -> p.startsWith(file) && p.contains(": " + code + ": ")
+                && (POSITIONED.matcher(p).matches() || code.equals("DOCUMENT_TOO_LARGE"))), () -> code + " in " + problems);
+        assertTrue(status.getMessage().length() < 2000, "the message stays short");
+    }
+
+    private static String candidate(String stepLines) {
+        return """
+                apiVersion: workflow.dev/v1
+                kind: PlatformWorkflow
+                metadata:
+                  name: candidate
+                  phase: deployment
+                  owner: platform-team
+                spec:
+                  triggers: [all_deployments]
+                  steps:
+                """ + stepLines;
+    }
+
+    private static final Pattern LOCATED = Pattern.compile(".*\\(platform/candidate\\.yaml:\\d+:\\d+\\)$");
+
+    /**
+     * A dry-run deployment with a candidate workflow whose definition breaks a rule: FAILED_PRECONDITION,
+     * ErrorInfo POLICY_VIOLATION, and an INVALID_WORKFLOW violation naming the rule and its position.
+     */
+    private void assertCandidateRefused(String stepLines, String code) {
+        Status status = expectStatus(io.grpc.Status.Code.FAILED_PRECONDITION, () -> workflows.startDeployment(
+                StartDeploymentRequest.newBuilder().setScoreYaml(SCORE).setEnvironment("development").setDryRun(true)
+                        .addExtraWorkflows(WorkflowFile.newBuilder().setFileName("platform/candidate.yaml")
+                                .setYaml(candidate(stepLines))).build()));
+        assertEquals("POLICY_VIOLATION", detail(status, ErrorInfo.class).orElseThrow().getReason());
+        List<String> violations = detail(status, com.google.rpc.PreconditionFailure.class).orElseThrow().getViolationsList()
+                .stream().map(v -> v.getType() + " " + v.getDescription()).toList();
+        assertTrue(violations.stream().anyMatch(v -> v.startsWith("INVALID_WORKFLOW ") && v.contains("first: " + code + ": ")
+                && LOCATED.matcher(v).matches()), () -> code + " in " + violations);
+    }
+
+    @Test
+    void messagesAboveTheConfiguredLimitAreResourceExhausted() {
+        int limit = ConfigProvider.getConfig().getValue("quarkus.grpc.server.max-inbound-message-size", Integer.class);
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> workflows.planDeployment(
+                PlanDeploymentRequest.newBuilder().setScoreYaml("a: " + "x".repeat(limit + 1024))
+                        .setEnvironment("development").build()));
+        assertEquals(io.grpc.Status.Code.RESOURCE_EXHAUSTED, e.getStatus().getCode(), e::toString);
+    }
+
+    @Test
+    void aFiveMegabyteDocumentIsRefusedBeforeParsing() {
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> workflows.validateWorkflow(
+                ValidateWorkflowRequest.newBuilder().setYaml("a: " + "x".repeat(5 * 1024 * 1024)).build()));
+        assertEquals(io.grpc.Status.Code.RESOURCE_EXHAUSTED, e.getStatus().getCode(), e::toString);
+        // Below the message limit, the document limit applies: a positioned INVALID_ARGUMENT.
+        assertProblem(planScore("a: " + "x".repeat(2 * 1024 * 1024)), "DOCUMENT_TOO_LARGE", "score.yaml");
+    }
+
+    @Test
+    void billionLaughs() {
+        StringBuilder laughs = new StringBuilder("apiVersion: score.dev/v1b1\nl0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+        for (int i = 1; i < 10; i++) {
+            laughs.append('l').append(i).append(": &l").append(i).append(" [")
+                    .append(String.join(", ", java.util.Collections.nCopies(9, "*l" + (i - 1)))).append("]\n");
+        }
+        assertProblem(planScore(laughs.toString()), "ALIAS_LIMIT", "score.yaml");
+    }
+
+    @Test
+    void deepNesting() {
+        assertProblem(planScore("metadata: " + "[".repeat(1000) + "]".repeat(1000) + "\n"), "NESTING_TOO_DEEP", "score.yaml");
+        assertProblem(planScore("metadata: " + "{a: ".repeat(1000) + "b" + "}".repeat(1000) + "\n"), "NESTING_TOO_DEEP",
+                "score.yaml");
+    }
+
+    @Test
+    void javaAndOtherUnsafeTags() {
+        for (String tag : List.of("!!java.lang.ProcessBuilder [[touch, /tmp/pwned]]",
+                "!!javax.script.ScriptEngineManager [!!java.net.URLClassLoader [[!!java.net.URL [\"http://x\"]]]]",
+                "!<tag:yaml.org,2002:java.io.File> /etc/passwd", "!custom x")) {
+            assertProblem(planScore(SCORE + "extra: " + tag + "\n"), "UNSAFE_TAG", "score.yaml");
+        }
+    }
+
+    @Test
+    void duplicateKeys() {
+        assertProblem(planScore(SCORE + "metadata:\n  name: other\n"), "DUPLICATE_KEY", "score.yaml");
+    }
+
+    /** (An unpaired surrogate cannot travel in a protobuf string; the parser fuzz test covers it.) */
+    @Test
+    void controlCharactersAndNonCharacters() {
+        for (String character : List.of("\u0000", "\u0001", "\u001B", "\uFFFE")) {
+            assertProblem(planScore(SCORE.replace("web:", "w" + character + "eb:")), "INVALID_CHARACTER", "score.yaml");
+        }
+    }
+
+    /** Protobuf strings must be UTF-8: a request carrying other bytes never reaches the parsers. */
+    @Test
+    void invalidUtf8BytesInAStringField() {
+        byte[] yaml = SCORE.replace("web:", "w\u00FFeb:").getBytes(StandardCharsets.ISO_8859_1);
+        byte[] request = concat(field(1, yaml), field(2, "development".getBytes(StandardCharsets.UTF_8)));
+        MethodDescriptor<byte[], byte[]> raw = WorkflowServiceGrpc.getPlanDeploymentMethod().toBuilder(BYTES, BYTES).build();
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> ClientCalls.blockingUnaryCall(channel,
+                raw, CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS), request));
+        assertEquals(io.grpc.Status.Code.INVALID_ARGUMENT, e.getStatus().getCode(), e::toString);
+        Status status = io.grpc.protobuf.StatusProto.fromThrowable(e);
+        assertEquals("MALFORMED_REQUEST", detail(status, ErrorInfo.class).orElseThrow().getReason());
+        assertEquals("innominatus.io", detail(status, ErrorInfo.class).orElseThrow().getDomain());
+        assertFalse(status.getMessage().contains("Exception") || status.getMessage().contains("com.google"),
+                status.getMessage());
+    }
+
+    @Test
+    void pathTraversalInCandidateFileNames() {
+        for (String name : List.of("../../etc/passwd.yaml", "/etc/x.yaml", "platform/../../../x.yaml",
+                "platform/%2e%2e/%2e%2e/x.yaml", "platform/%252e%252e/%252e%252e/x.yaml", "..%2f..%2fx.yaml",
+                "platform\\..\\..\\x.yaml", "~/x.yaml", "platform/x\u0000.yaml")) {
+            Status status = planCandidate(name, candidate("    - {name: s, type: exec, config: {command: [echo]}}\n"));
+            assertEquals("INVALID_REQUEST", detail(status, ErrorInfo.class).orElseThrow().getReason());
+            assertEquals("extra_workflows[0].file_name", detail(status, BadRequest.class).orElseThrow()
+                    .getFieldViolations(0).getField(), name);
+        }
+    }
+
+    /** Workflow ids are looked up in the catalog's index, never used as paths. */
+    @Test
+    void pathTraversalInWorkflowIds() {
+        for (String id : List.of("platform/../../../etc/passwd", "../platform/echo-note", "platform/%2e%2e/echo-note",
+                "/etc/passwd")) {
+            Status status = expectStatus(io.grpc.Status.Code.NOT_FOUND, () -> workflows.getWorkflow(
+                    GetWorkflowRequest.newBuilder().setWorkflowId(id).build()));
+            assertEquals("WORKFLOW_NOT_FOUND", detail(status, ErrorInfo.class).orElseThrow().getReason(), id);
+            expectStatus(io.grpc.Status.Code.NOT_FOUND, () -> workflows.runWorkflow(RunWorkflowRequest.newBuilder()
+                    .setWorkflowId(id).setScoreYaml(SCORE).setEnvironment("development").build()));
+        }
+    }
+
+    @Test
+    void pathTraversalInEveryFileReferenceOfAStep() {
+        for (String reference : List.of("../../etc", "/etc/passwd", "%2e%2e/%2e%2e/etc", "..%2F..%2Fetc",
+                "%252e%252e/%252e%252e/etc", "sub/../../../etc", "..\\..\\etc", "~/secrets", "C:\\Windows")) {
+            for (String key : List.of("manifests", "workingDir", "outputFile", "playbook", "migrationsPath", "valuesFile")) {
+                assertCandidateRefused("    - name: s\n      type: exec\n      config:\n        command: [echo]\n        "
+                        + key + ": \"" + reference.replace("\\", "\\\\") + "\"\n", "PATH_ESCAPE");
+            }
+        }
+        // The terraform/ansible shortcut `path` too, and a program climbing out of the directory.
+        assertCandidateRefused("    - {name: s, type: terraform, path: ../../../etc}\n", "PATH_ESCAPE");
+        assertCandidateRefused("    - {name: s, type: exec, config: {command: [\"sub/../../../bin/sh\"]}}\n", "PATH_ESCAPE");
+    }
+
+    @Test
+    void symbolicLinksOutOfTheDirectory() {
+        assertCandidateRefused("    - {name: s, type: kubernetes, config: {manifests: ./escape}}\n", "PATH_ESCAPE");
+        assertCandidateRefused("    - {name: s, type: kubernetes, config: {manifests: ./escape/not-there}}\n", "PATH_ESCAPE");
+        // A link to a place that does not exist yet: a file written through it would land outside.
+        assertCandidateRefused("    - {name: s, type: exec, config: {command: [echo], workingDir: ./dangling}}\n",
+                "PATH_ESCAPE");
+    }
+
+    @Test
+    void celExpressionsThatAreTooLargeOrTooDeepAreRefusedAtPlanTime() {
+        assertCandidateRefused("    - name: s\n      type: exec\n      if: \"" + "(".repeat(200) + "true" + ")".repeat(200)
+                + "\"\n      config: {command: [echo]}\n", "INVALID_CONDITION");
+        assertCandidateRefused("    - name: s\n      type: exec\n      if: \"" + "true && ".repeat(1000)
+                + "true\"\n      config: {command: [echo]}\n", "INVALID_CONDITION");
+    }
+
+    @Test
+    void aCelConditionThatWouldRunTooLongIsStoppedAndFailsItsStep() {
+        Execution done = runToEnd("platform/endless-condition", SCORE);
+        assertEquals(ExecutionState.EXECUTION_STATE_FAILED, done.getState());
+        StepExecution step = done.getSteps(0);
+        assertEquals(StepState.STEP_STATE_FAILED, step.getState());
+        assertTrue(step.getError().contains("was stopped") && step.getError().contains("iterations"), step::getError);
+    }
+
+    @Test
+    void interpolatedValuesNeverReachAShell() throws IOException {
+        Path marker = Path.of(System.getProperty("java.io.tmpdir"), "innominatus-injected-" + UUID.randomUUID());
+        for (String note : List.of("; touch " + marker, "$(touch " + marker + ")", "`touch " + marker + "`",
+                "| touch " + marker, "&& touch " + marker, "\ntouch " + marker)) {
+            String score = SCORE.replace("  name: hostile-app", "  name: hostile-app\n  note: \""
+                    + note.replace("\n", "\\n") + "\"");
+            Execution done = runToEnd("platform/echo-note", score);
+            assertEquals(ExecutionState.EXECUTION_STATE_SUCCEEDED, done.getState(), done::toString);
+            List<String> lines = logLines(done.getExecutionId());
+            assertTrue(String.join("\n", lines).contains("note: " + note), () -> "echo printed the value literally: " + lines);
+            assertFalse(Files.exists(marker), "no shell ran the injected command: " + note);
+        }
+    }
+
+    private Execution runToEnd(String workflowId, String score) {
+        Execution started = workflows.runWorkflow(RunWorkflowRequest.newBuilder().setWorkflowId(workflowId)
+                .setScoreYaml(score).setEnvironment("development").build()).getExecution();
+        workflows.withDeadlineAfter(120, TimeUnit.SECONDS).watchExecution(WatchExecutionRequest.newBuilder()
+                .setExecutionId(started.getExecutionId()).build()).forEachRemaining(r -> { });
+        return workflows.getExecution(GetExecutionRequest.newBuilder().setExecutionId(started.getExecutionId()).build())
+                .getExecution();
+    }
+
+    private List<String> logLines(String executionId) {
+        return workflows.listExecutionEvents(ListExecutionEventsRequest.newBuilder().setExecutionId(executionId)
+                .setPageSize(1000).build()).getEventsList().stream().filter(ExecutionEvent::hasStepLog)
+                .map(e -> e.getStepLog().getLine()).toList();
+    }
+
+    private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
+        @Override
+        public InputStream stream(byte[] value) {
+            return new ByteArrayInputStream(value);
+        }
+
+        @Override
+        public byte[] parse(InputStream stream) {
+            try {
+                return stream.readAllBytes();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    };
+
+    /** A length-delimited protobuf field. */
+    private static byte[] field(int number, byte[] value) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        varint(out, (number << 3) | 2);
+        varint(out, value.length);
+        out.writeBytes(value);
+        return out.toByteArray();
+    }
+
+    private static void varint(ByteArrayOutputStream out, int value) {
+        while ((value & ~0x7F) != 0) {
+            out.write((value & 0x7F) | 0x80);
+            value >>>= 7;
+        }
+        out.write(value);
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] all = new byte[a.length + b.length];
+        System.arraycopy(a, 0, all, 0, a.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+}
