@@ -1,5 +1,6 @@
 package io.innominatus.app;
 
+import io.innominatus.execute.ClusterOptions;
 import io.innominatus.execute.EngineServices;
 import io.innominatus.execute.EventStreams;
 import io.innominatus.execute.ExecutionEngine;
@@ -11,6 +12,7 @@ import io.innominatus.steps.NamedHealthChecks;
 import io.innominatus.steps.NamedPolicyRules;
 import io.innominatus.steps.RegisteredStepTypes;
 import io.innominatus.steps.StepExecutorRegistry;
+import io.innominatus.store.ClusterSupport;
 import io.innominatus.store.ExecutionStore;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -26,6 +28,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** Wires the engine: its store, threads, timers, step executors and the policy limit on concurrency. */
 @ApplicationScoped
@@ -46,16 +49,40 @@ public class EngineConfiguration {
 
     @Produces
     @Singleton
-    ExecutionEngine engine(ExecutionStore store, EventStreams streams, StepExecutorRegistry registry, CatalogService catalogs) {
-        EngineServices services = new EngineServices(store, streams, registry::find, scheduler, Clock.systemUTC(),
+    ExecutionEngine engine(ExecutionStore store, EventStreams streams, StepExecutorRegistry registry, CatalogService catalogs,
+            ClusterSupport cluster,
+            @ConfigProperty(name = "innominatus.cluster.replica-id") Optional<String> replicaId,
+            @ConfigProperty(name = "innominatus.cluster.lease-duration", defaultValue = "15s") Duration leaseDuration,
+            @ConfigProperty(name = "innominatus.cluster.renew-interval", defaultValue = "3s") Duration renewInterval,
+            @ConfigProperty(name = "innominatus.cluster.poll-interval", defaultValue = "2s") Duration pollInterval,
+            @ConfigProperty(name = "innominatus.cluster.claim-batch", defaultValue = "32") int claimBatch,
+            @ConfigProperty(name = "quarkus.http.port", defaultValue = "8080") int port) {
+        // With several replicas the engine works on the shared store itself (the bean above is a proxy of it).
+        ExecutionStore engineStore = cluster.store().<ExecutionStore>map(c -> c).orElse(store);
+        EngineServices services = new EngineServices(engineStore, streams, registry::find, scheduler, Clock.systemUTC(),
                 engineThreads, stepThreads, Duration.ofMillis(25));
-        return new ExecutionEngine(services, () -> {
+        java.util.function.IntSupplier maxConcurrent = () -> {
             try {
                 return catalogs.active().policies().maxConcurrentWorkflows();
             } catch (RuntimeException e) {
                 return 0;
             }
-        });
+        };
+        if (cluster.store().isEmpty()) {
+            return new ExecutionEngine(services, maxConcurrent);
+        }
+        ClusterOptions options = new ClusterOptions(replicaId.filter(id -> !id.isBlank()).orElseGet(() -> hostName() + ":" + port),
+                leaseDuration, renewInterval, pollInterval, claimBatch, () -> catalogs.active().catalog().digest());
+        return new ExecutionEngine(services, maxConcurrent, options);
+    }
+
+    /** The default replica id: this host's name (unique per pod or container) and the HTTP port. */
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "localhost";
+        }
     }
 
     @Produces

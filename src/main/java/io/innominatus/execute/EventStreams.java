@@ -3,6 +3,7 @@ package io.innominatus.execute;
 import io.innominatus.model.Execution;
 import io.innominatus.model.ExecutionEvent;
 import io.innominatus.store.ExecutionStore;
+import io.innominatus.store.StoreException;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;
@@ -42,6 +43,8 @@ public final class EventStreams {
     static final int BATCH = 256;
     /** How long a caught-up watcher waits before checking the store again (covers writers in other processes). */
     static final Duration POLL = Duration.ofSeconds(5);
+    /** Store reads retried while it is away (with pauses of up to 2 s): about two minutes. */
+    static final int STORE_RETRIES = 60;
     /** Marks the end of a stream; a distinct instance, never equal by identity to an empty batch. */
     private static final List<ExecutionEvent> END = java.util.Collections.unmodifiableList(new ArrayList<>());
 
@@ -49,6 +52,8 @@ public final class EventStreams {
     private final Executor reads;
     private final Map<String, Channel> channels = new ConcurrentHashMap<>();
     private final List<CommitObserver> observers = new CopyOnWriteArrayList<>();
+    /** Other processes (replicas) commit events too, and announce them through {@link #wake}. */
+    private volatile boolean otherWriters;
 
     public EventStreams(ExecutionStore store, Executor reads) {
         this.store = store;
@@ -76,6 +81,11 @@ public final class EventStreams {
                     first = last - RING_SIZE + 1;
                 }
             }
+            signal();
+        }
+
+        /** Wakes every watcher waiting on this channel. */
+        synchronized void signal() {
             CompletableFuture<Void> previous = changed;
             changed = new CompletableFuture<>();
             previous.complete(null);
@@ -129,6 +139,28 @@ public final class EventStreams {
     }
 
     /**
+     * Another process committed events of an execution: its watchers here read them from the store.
+     *
+     * @param ended the execution ended: its ring is dropped as well
+     */
+    public void wake(String executionId, boolean ended) {
+        Channel channel = ended ? channels.remove(executionId) : channels.get(executionId);
+        if (channel != null) {
+            channel.signal();
+        }
+    }
+
+    /** Other replicas write to the same store from now on. */
+    void sharedWithOtherWriters() {
+        otherWriters = true;
+    }
+
+    /** Changes may have been missed: every watcher checks the store. */
+    public void wakeAll() {
+        channels.values().forEach(Channel::signal);
+    }
+
+    /**
      * The events after {@code afterSequence}, replayed and then followed live, ending after the event
      * that ends the run (at once if the execution has already ended and everything was replayed).
      *
@@ -149,21 +181,36 @@ public final class EventStreams {
         List<ExecutionEvent> cached = channel == null ? null : channel.after(cursor.get(), BATCH);
         Uni<List<ExecutionEvent>> batch = cached != null && !cached.isEmpty()
                 ? Uni.createFrom().item(cached)
-                : Uni.createFrom().item(() -> store.events(executionId, cursor.get(), BATCH, null)).runSubscriptionOn(reads);
+                : read(() -> store.events(executionId, cursor.get(), BATCH, null));
         return batch.flatMap(events -> {
             if (!events.isEmpty()) {
                 return Uni.createFrom().item(advance(events, cursor, ended));
             }
-            return Uni.createFrom().item(status).runSubscriptionOn(reads).flatMap(current -> {
+            return read(status).flatMap(current -> {
                 if (current.isEmpty() || (current.get().state().terminal() && current.get().lastSequence() <= cursor.get())) {
                     return Uni.createFrom().item(END);
                 }
                 CompletableFuture<Void> changed = channels.computeIfAbsent(executionId, id -> new Channel())
                         .changedAfter(cursor.get());
-                return Uni.createFrom().completionStage(changed).ifNoItem().after(POLL).recoverWithItem((Void) null)
-                        .replaceWith(List.<ExecutionEvent>of());
+                if (!otherWriters) {
+                    return Uni.createFrom().completionStage(changed).ifNoItem().after(POLL).recoverWithItem((Void) null)
+                            .replaceWith(List.<ExecutionEvent>of());
+                }
+                // Events another process committed after the read above and before the wait began woke nobody:
+                // look once more now that the wake-up is registered.
+                return read(() -> store.events(executionId, cursor.get(), BATCH, null)).flatMap(late -> late.isEmpty()
+                        ? Uni.createFrom().completionStage(changed).ifNoItem().after(POLL).recoverWithItem((Void) null)
+                                .replaceWith(List.<ExecutionEvent>of())
+                        : Uni.createFrom().item(advance(late, cursor, ended)));
             });
         });
+    }
+
+    /** A store read off the caller's thread; a store that is briefly away delays watchers instead of ending them. */
+    private <T> Uni<T> read(Supplier<T> query) {
+        return Uni.createFrom().item(query).runSubscriptionOn(reads)
+                .onFailure(StoreException.Unavailable.class).retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(2))
+                .atMost(STORE_RETRIES);
     }
 
     /** Moves the cursor past {@code events}, cutting the batch after the event that ends the run. */

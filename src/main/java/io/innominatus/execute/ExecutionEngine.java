@@ -12,6 +12,7 @@ import io.innominatus.model.PlannedWorkflow;
 import io.innominatus.model.StepRun;
 import io.innominatus.model.StepState;
 import io.innominatus.model.WorkflowRun;
+import io.innominatus.store.ClusterStore;
 import io.innominatus.store.ExecutionStore;
 import io.smallrye.mutiny.Multi;
 import java.time.Instant;
@@ -24,6 +25,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.IntSupplier;
 import org.jboss.logging.Logger;
 
@@ -31,6 +33,10 @@ import org.jboss.logging.Logger;
  * Creates executions, admits them to run (at most {@code maxConcurrentWorkflows} at once, first come
  * first served, one per application and environment), routes commands to their runs, and resumes
  * unfinished executions after a restart.
+ *
+ * <p>Alone on its store, the engine admits from an in-memory queue. As one of several replicas on a
+ * shared PostgreSQL ({@link ClusterOptions}), admission, ownership and take-over go through the store
+ * instead (see {@link ReplicaCoordinator}); this engine then drives only the executions it owns.
  */
 public final class ExecutionEngine implements ExecutionRun.Host {
 
@@ -51,15 +57,33 @@ public final class ExecutionEngine implements ExecutionRun.Host {
     private final LinkedHashSet<String> queue = new LinkedHashSet<>();
     private final Set<String> running = new HashSet<>();
     private final Set<String> busy = new HashSet<>();
-
-    /**
-     * @param maxConcurrent the current {@code maxConcurrentWorkflows}; 0 for no limit
-     */
+    /** Coordination with the other replicas; null when this engine is alone on its store. */
+    private final ReplicaCoordinator cluster;
     private final java.util.concurrent.atomic.AtomicBoolean shutDown = new java.util.concurrent.atomic.AtomicBoolean();
 
+    /**
+     * An engine alone on its store.
+     *
+     * @param maxConcurrent the current {@code maxConcurrentWorkflows}; 0 for no limit
+     */
     public ExecutionEngine(EngineServices services, IntSupplier maxConcurrent) {
+        this(services, maxConcurrent, null);
+    }
+
+    /**
+     * @param maxConcurrent the current {@code maxConcurrentWorkflows} (cluster-wide with several replicas); 0
+     *     for no limit
+     * @param cluster how this engine takes part in a cluster of replicas, or null when it is alone on its
+     *     store; requires a {@link ClusterStore}
+     */
+    public ExecutionEngine(EngineServices services, IntSupplier maxConcurrent, ClusterOptions cluster) {
         this.services = services;
         this.maxConcurrent = maxConcurrent;
+        if (cluster != null && !(services.store() instanceof ClusterStore)) {
+            throw new IllegalArgumentException("several replicas need a store they can share (PostgreSQL)");
+        }
+        this.cluster = cluster == null ? null
+                : new ReplicaCoordinator(this, services, (ClusterStore) services.store(), cluster, maxConcurrent);
     }
 
     /**
@@ -84,7 +108,7 @@ public final class ExecutionEngine implements ExecutionRun.Host {
         if (approval) {
             events.add(new EventPayload.ApprovalRequested(plan.planDigest(), plan.environment(), submission.requestedBy()));
         }
-        Instant now = services.clock().instant();
+        Instant now = services.clock().instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
         Execution execution = new Execution(UUID.randomUUID().toString(), plan.kind(), state, plan, submission.scoreYaml(),
                 steps, workflows, submission.requestedBy(), "", "", submission.requestId(), submission.dryRun(), "",
                 events.size(), now, null, null);
@@ -96,6 +120,13 @@ public final class ExecutionEngine implements ExecutionRun.Host {
         if (created.created()) {
             Execution stored = created.execution();
             services.streams().publish(stored.id(), replay(stored.id(), events, now));
+            if (cluster != null) {
+                // Any replica may claim it; this one tries at once.
+                if (state == ExecutionState.QUEUED) {
+                    cluster.admit();
+                }
+                return created;
+            }
             ExecutionRun run = new ExecutionRun(stored, services, this);
             runs.put(stored.id(), run);
             if (state == ExecutionState.QUEUED) {
@@ -122,8 +153,16 @@ public final class ExecutionEngine implements ExecutionRun.Host {
         return result;
     }
 
-    /** Resumes every unfinished execution of the store: running ones first, then the queue in order. */
+    /**
+     * Resumes every unfinished execution of the store: running ones first, then the queue in order. With
+     * several replicas: takes a lease, then takes over the executions of replicas whose lease expired and
+     * claims queued ones.
+     */
     public void recover() {
+        if (cluster != null) {
+            cluster.start();
+            return;
+        }
         List<Execution> unfinished = services.store().unfinished();
         for (Execution execution : unfinished) {
             if (execution.state() == ExecutionState.RUNNING) {
@@ -151,21 +190,26 @@ public final class ExecutionEngine implements ExecutionRun.Host {
     }
 
     public CompletableFuture<Execution> cancel(String executionId, String principal, String comment) {
-        return run(executionId).cancel(principal, comment);
+        return command(executionId, run -> run.cancel(principal, comment));
     }
 
     public CompletableFuture<Execution> approve(String executionId, String principal, String planDigest, String comment,
             boolean selfApprovalForbidden) {
-        return run(executionId).approve(principal, planDigest, comment, selfApprovalForbidden);
+        return command(executionId, run -> run.approve(principal, planDigest, comment, selfApprovalForbidden));
     }
 
     public CompletableFuture<Execution> reject(String executionId, String principal, String planDigest, String comment,
             boolean selfApprovalForbidden) {
-        return run(executionId).reject(principal, planDigest, comment, selfApprovalForbidden);
+        return command(executionId, run -> run.reject(principal, planDigest, comment, selfApprovalForbidden));
     }
 
     public CompletableFuture<Execution> retry(String executionId, String principal, String comment) {
-        return run(executionId).retry(principal, comment);
+        return command(executionId, run -> run.retry(principal, comment));
+    }
+
+    private CompletableFuture<Execution> command(String executionId,
+            Function<ExecutionRun, CompletableFuture<Execution>> action) {
+        return cluster == null ? action.apply(run(executionId)) : cluster.command(executionId, action);
     }
 
     /** The execution's events after {@code afterSequence}, replayed then followed, ending with its run. */
@@ -173,12 +217,20 @@ public final class ExecutionEngine implements ExecutionRun.Host {
         return services.streams().watch(executionId, afterSequence, () -> services.store().find(executionId));
     }
 
-    /** Stops driving every execution without recording anything; a restart resumes them. */
-    /** Stops every run where it is (they resume after a restart); later calls do nothing. */
+    /**
+     * Stops driving every execution without recording anything (a restart resumes them); later calls do
+     * nothing. With several replicas, this replica's lease ends too, so that the others take its
+     * executions over at once.
+     */
     public void shutdown() {
-        if (shutDown.compareAndSet(false, true)) {
-            runs.values().forEach(ExecutionRun::abandon);
+        if (!shutDown.compareAndSet(false, true)) {
+            return;
         }
+        if (cluster != null) {
+            cluster.stop();
+            return;
+        }
+        runs.values().forEach(ExecutionRun::abandon);
     }
 
     /** The run of an execution: the live one, or one rebuilt from the store for an ended execution. */
@@ -196,6 +248,10 @@ public final class ExecutionEngine implements ExecutionRun.Host {
 
     @Override
     public void queued(ExecutionRun run) {
+        if (cluster != null) {
+            cluster.admit();
+            return;
+        }
         runs.put(run.id(), run);
         synchronized (admission) {
             queue.add(run.id());
@@ -206,6 +262,12 @@ public final class ExecutionEngine implements ExecutionRun.Host {
     @Override
     public void ended(ExecutionRun run, boolean wasRunning) {
         runs.remove(run.id(), run);
+        // Watchers of an ended execution read the store; its ring is not needed any more.
+        services.streams().release(run.id());
+        if (cluster != null) {
+            cluster.admit();
+            return;
+        }
         synchronized (admission) {
             queue.remove(run.id());
             if (running.remove(run.id())) {
@@ -241,16 +303,80 @@ public final class ExecutionEngine implements ExecutionRun.Host {
         toStart.forEach(ExecutionRun::start);
     }
 
-    /** Executions admitted and not yet ended, for metrics and tests. */
+    /** Executions admitted and not yet ended (with several replicas: those this replica drives), for metrics and tests. */
     public int runningCount() {
+        if (cluster != null) {
+            return runs.size();
+        }
         synchronized (admission) {
             return running.size();
         }
     }
 
+    /** Executions waiting for admission (with several replicas: cluster-wide, as of the last admission). */
     public int queuedCount() {
+        if (cluster != null) {
+            return cluster.queued();
+        }
         synchronized (admission) {
             return queue.size();
         }
+    }
+
+    // ---- several replicas (used by ReplicaCoordinator) ---------------------------------------------
+
+    @Override
+    public void halted(ExecutionRun run) {
+        if (cluster != null) {
+            runs.remove(run.id(), run);
+        }
+    }
+
+    /** This replica's live run of an execution, if it drives it. */
+    ExecutionRun liveRun(String executionId) {
+        ExecutionRun live = runs.get(executionId);
+        return live == null || live.halted() ? null : live;
+    }
+
+    /** Starts driving an execution this replica now owns (claimed, or taken over). */
+    void adopt(ClusterStore.Owned owned, String interruption) {
+        ExecutionRun run = new ExecutionRun(owned.execution(), services, this, owned.version(), owned.ownerLease());
+        ExecutionRun previous = runs.put(run.id(), run);
+        if (previous != null) {
+            previous.abandon();
+        }
+        services.streams().wake(run.id(), false);
+        run.resume(interruption);
+    }
+
+    /** A run that applies one command to an execution this replica does not drive. */
+    ExecutionRun commandRun(ClusterStore.Owned owned) {
+        return new ExecutionRun(owned.execution(), services, this, owned.version(), null);
+    }
+
+    /** Stops driving every execution (this replica stops, or its lease is gone); they are taken over again. */
+    void abandonAll(String why) {
+        for (ExecutionRun run : List.copyOf(runs.values())) {
+            runs.remove(run.id(), run);
+            run.abandon("execution " + run.id() + ": " + why);
+        }
+    }
+
+    /** The executions this replica drives. */
+    Set<String> liveRunIds() {
+        return Set.copyOf(runs.keySet());
+    }
+
+    EventStreams streams() {
+        return services.streams();
+    }
+
+    /**
+     * This replica's view of the cluster (reads the store), or empty when the engine is alone on its store.
+     *
+     * @throws io.innominatus.store.StoreException.Unavailable when the store cannot be reached
+     */
+    public java.util.Optional<ReplicaStatus> clusterStatus() {
+        return cluster == null ? java.util.Optional.empty() : java.util.Optional.of(cluster.status());
     }
 }

@@ -21,6 +21,7 @@ import io.innominatus.steps.Cancellation;
 import io.innominatus.steps.StepExecutor;
 import io.innominatus.steps.StepFailure;
 import io.innominatus.steps.StepResult;
+import io.innominatus.store.ClusterStore;
 import io.innominatus.store.ExecutionStore;
 import io.innominatus.store.StoreException;
 import io.smallrye.mutiny.Uni;
@@ -61,6 +62,9 @@ final class ExecutionRun {
 
         /** The run ended (succeeded, failed, cancelled or rejected) and holds no slot any more. */
         void ended(ExecutionRun run, boolean wasRunning);
+
+        /** The run stopped driving its execution without ending it (another writer or a restart continues it). */
+        default void halted(ExecutionRun run) {}
     }
 
     record StepKey(String workflowId, String step) {}
@@ -156,8 +160,26 @@ final class ExecutionRun {
     private Execution header;
     private long sequence;
     private boolean halted;
+    /** The execution's row version when several replicas share the store (each commit names it); -1 otherwise. */
+    private long version;
+    /** The lease this replica drives the execution under; null for a command applied by any replica. */
+    private final String lease;
+    /** A commit was refused because another writer changed the execution first. */
+    private boolean lostRace;
+    /** Set from any thread when the run is given up: a commit waiting for the store stops waiting. */
+    private volatile boolean abandoning;
 
     ExecutionRun(Execution execution, EngineServices services, Host host) {
+        this(execution, services, host, -1, null);
+    }
+
+    /**
+     * @param version the row version the execution was read at, when several replicas share the store; -1
+     *     when this process is its only writer
+     * @param lease the lease of the replica that owns the execution, or null for a run that only applies a
+     *     command
+     */
+    ExecutionRun(Execution execution, EngineServices services, Host host, long version, String lease) {
         this.services = services;
         this.host = host;
         this.serial = new SerialExecutor(services.engineExecutor());
@@ -165,9 +187,15 @@ final class ExecutionRun {
         this.plan = execution.plan();
         this.header = execution;
         this.sequence = execution.lastSequence();
+        this.version = version;
+        this.lease = lease;
         plan.workflows().forEach(w -> planned.put(w.workflowId(), w));
         execution.steps().forEach(s -> steps.put(new StepKey(s.workflowId(), s.step()), s));
         execution.workflows().forEach(w -> workflows.put(w.workflowId(), w));
+        // A step waiting to run again (after a retry or an interruption) continues its attempt numbers,
+        // so that every attempt keeps its own idempotency key whichever process runs it.
+        execution.steps().stream().filter(s -> s.state() == StepState.PENDING && s.attempt() > 0)
+                .forEach(s -> attemptBase.put(new StepKey(s.workflowId(), s.step()), s.attempt()));
     }
 
     String id() {
@@ -216,6 +244,15 @@ final class ExecutionRun {
      * again as a new attempt (with a new idempotency key), and workflow deadlines continue.
      */
     void resume() {
+        resume("was interrupted by a restart");
+    }
+
+    /**
+     * Continues a RUNNING execution this process now drives (after a restart, a claim or a take-over).
+     *
+     * @param interruption what happened to attempts caught RUNNING, for their log
+     */
+    void resume(String interruption) {
         serial.execute(() -> {
             Change change = new Change();
             for (StepRun step : steps.values()) {
@@ -224,7 +261,7 @@ final class ExecutionRun {
                     attemptBase.put(key, step.attempt());
                     change.step(step.with(StepState.PENDING, step.attempt(), "", Map.of(), step.startTime(), null));
                     change.event(new EventPayload.StepLog(step.workflowId(), step.step(), "attempt " + step.attempt()
-                            + " was interrupted by a restart; the step runs again", "engine"));
+                            + " " + interruption + "; the step runs again", "engine"));
                 }
             }
             if (!change.events.isEmpty()) {
@@ -389,7 +426,16 @@ final class ExecutionRun {
         CompletableFuture<T> result = new CompletableFuture<>();
         serial.execute(() -> {
             try {
-                result.complete(action.get());
+                // With several replicas, a command computed from a state that another writer has changed
+                // since must not report success: the caller applies it again to the current state.
+                if (version >= 0 && halted) {
+                    throw new StoreException.ConcurrentTransition(id, sequence);
+                }
+                T value = action.get();
+                if (version >= 0 && lostRace) {
+                    throw new StoreException.ConcurrentTransition(id, sequence);
+                }
+                result.complete(value);
             } catch (RuntimeException e) {
                 result.completeExceptionally(e);
             }
@@ -681,6 +727,9 @@ final class ExecutionRun {
         StepRun running = steps.get(key).with(StepState.RUNNING, number, "", Map.of(), now, null);
         commit(new Change().step(running).event(new EventPayload.StepStarted(workflow.workflowId(), step.name(), number,
                 idempotencyKey, step.type())));
+        if (halted) {
+            return;
+        }
         Attempt attempt = new Attempt(key, number, now);
         attempts.put(key, attempt);
         StepContextImpl context;
@@ -886,6 +935,7 @@ final class ExecutionRun {
 
     private void commit(Change change) {
         if (halted) {
+            lostRace = true;
             return;
         }
         Instant now = now();
@@ -893,13 +943,20 @@ final class ExecutionRun {
                 header.requestedBy(), change.approvedBy, change.comment, header.requestId(), header.dryRun(), change.error,
                 sequence, header.createTime(), change.startTime, change.endTime);
         ExecutionStore.Transition transition = new ExecutionStore.Transition(id, sequence, next,
-                List.copyOf(change.steps.values()), List.copyOf(change.workflows.values()), change.events, now, change.audit);
+                List.copyOf(change.steps.values()), List.copyOf(change.workflows.values()), change.events, now, change.audit,
+                version < 0 ? null : new ExecutionStore.Fence(version, lease));
         long committed;
         try {
             committed = commitWithRetry(transition);
         } catch (StoreException.ConcurrentTransition e) {
-            halt("another writer changed execution " + id + "; this process stops driving it");
+            lostRace = true;
+            halt(abandoning ? "execution " + id + " is given up while the store cannot be reached; its last change is "
+                    + "made again by whoever drives it next" : "another writer changed execution " + id
+                    + "; this process stops driving it");
             return;
+        }
+        if (version >= 0) {
+            version++;
         }
         header = next;
         steps.putAll(change.steps);
@@ -922,33 +979,90 @@ final class ExecutionRun {
         boolean uncertain = false;
         while (true) {
             try {
-                return services.store().commit(transition);
-            } catch (StoreException.ConcurrentTransition e) {
-                if (uncertain) {
-                    long expected = transition.expectedSequence() + transition.events().size();
-                    Optional<Execution> stored = services.store().find(id);
-                    if (stored.isPresent() && stored.get().lastSequence() == expected) {
-                        return expected;
+                try {
+                    return services.store().commit(transition);
+                } catch (StoreException.ConcurrentTransition e) {
+                    if (uncertain) {
+                        long expected = transition.expectedSequence() + transition.events().size();
+                        if (transition.fence() != null ? landed(transition, expected) : services.store().find(id)
+                                .filter(stored -> stored.lastSequence() == expected).isPresent()) {
+                            return expected;
+                        }
                     }
+                    throw e;
                 }
-                throw e;
             } catch (StoreException.Unavailable e) {
+                if (abandoning) {
+                    // This process gives the execution up (it stops, or lost its lease): whoever drives it next
+                    // starts from what the store holds.
+                    throw new StoreException.ConcurrentTransition(id, transition.expectedSequence());
+                }
+                if (!uncertain) {
+                    LOG.warnf("store unavailable while committing execution %s; retrying until it is back: %s", id,
+                            e.getMessage());
+                } else {
+                    LOG.debugf("store still unavailable while committing execution %s, retrying in %s", id, wait);
+                }
                 uncertain = true;
-                LOG.warnf("store unavailable while committing execution %s, retrying in %s: %s", id, wait, e.getMessage());
                 sleep(wait);
                 wait = wait.multipliedBy(2).compareTo(Duration.ofSeconds(5)) > 0 ? Duration.ofSeconds(5) : wait.multipliedBy(2);
             }
         }
     }
 
+    /**
+     * Whether a fenced commit whose outcome was lost in an outage did land: the row is exactly one version
+     * further, at the commit's sequence and state, and (for the owner) still under its lease. A take-over
+     * or a command by another replica in between leaves a different version, sequence, state or owner.
+     */
+    private boolean landed(ExecutionStore.Transition transition, long expected) {
+        if (!(services.store() instanceof ClusterStore cluster)) {
+            return false;
+        }
+        Optional<ClusterStore.Owned> stored = cluster.findOwned(id);
+        if (stored.isEmpty()) {
+            return false;
+        }
+        ClusterStore.Owned row = stored.get();
+        ExecutionState state = transition.header().state();
+        return row.version() == transition.fence().expectedVersion() + 1 && row.execution().lastSequence() == expected
+                && row.execution().state() == state && (transition.fence().lease() == null
+                || java.util.Objects.equals(row.ownerLease(), state == ExecutionState.RUNNING ? transition.fence().lease() : null));
+    }
+
     /** Stops driving this execution without changing it (another process owns it now). */
     private void halt(String why) {
-        LOG.warn(why);
+        halt(why, true);
+    }
+
+    private void halt(String why, boolean warn) {
+        if (halted) {
+            return;
+        }
+        if (warn) {
+            LOG.warn(why);
+        } else {
+            LOG.info(why);
+        }
         halted = true;
         attempts.values().forEach(a -> a.stop(why));
         attempts.clear();
         deadlines.values().forEach(Scheduler.Timer::cancel);
         deadlines.clear();
+        host.halted(this);
+    }
+
+    /**
+     * Another replica changed this execution (cancelled it, or took it over after this replica's lease
+     * expired): unless this run already made that version itself, it stops driving the execution and its
+     * running steps are stopped.
+     */
+    void changedElsewhere(long changedVersion) {
+        serial.execute(() -> {
+            if (!halted && version >= 0 && changedVersion > version) {
+                halt("execution " + id + " was changed by another replica; this replica stops driving it", false);
+            }
+        });
     }
 
     boolean halted() {
@@ -957,7 +1071,13 @@ final class ExecutionRun {
 
     /** Stops running work without recording anything: the process is shutting down and a restart resumes. */
     void abandon() {
-        serial.execute(() -> halt("shutting down; execution " + id + " resumes after restart"));
+        abandon("shutting down; execution " + id + " resumes after restart");
+    }
+
+    /** Stops running work without recording anything; whoever drives the execution next resumes it. */
+    void abandon(String why) {
+        abandoning = true;
+        serial.execute(() -> halt(why));
     }
 
     private static void sleep(Duration duration) {
@@ -984,8 +1104,9 @@ final class ExecutionRun {
                 step.attempt(), duration);
     }
 
+    /** The time, at the precision the store keeps, so that a live event and its stored copy are equal. */
     private Instant now() {
-        return services.clock().instant();
+        return services.clock().instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
     }
 
     static String message(Throwable failure, String type) {

@@ -41,14 +41,37 @@ public interface ExecutionStore extends DeploymentHistory {
      * @param expectedSequence the execution's last sequence the change was computed from
      * @param audit the audit entry of the command that caused the change, written in the same transaction;
      *     null for changes the engine makes on its own
+     * @param fence when several replicas share the store: the row version the change was computed from
+     *     and the lease it is made under; null for a store that one process uses alone
      */
     record Transition(String executionId, long expectedSequence, Execution header, List<StepRun> steps,
-            List<WorkflowRun> workflows, List<EventPayload> events, Instant time, AuditEvent audit) {
+            List<WorkflowRun> workflows, List<EventPayload> events, Instant time, AuditEvent audit, Fence fence) {
+
         public Transition(String executionId, long expectedSequence, Execution header, List<StepRun> steps,
                 List<WorkflowRun> workflows, List<EventPayload> events, Instant time) {
-            this(executionId, expectedSequence, header, steps, workflows, events, time, null);
+            this(executionId, expectedSequence, header, steps, workflows, events, time, null, null);
+        }
+
+        public Transition(String executionId, long expectedSequence, Execution header, List<StepRun> steps,
+                List<WorkflowRun> workflows, List<EventPayload> events, Instant time, AuditEvent audit) {
+            this(executionId, expectedSequence, header, steps, workflows, events, time, audit, null);
+        }
+
+        public Transition(String executionId, long expectedSequence, Execution header, List<StepRun> steps,
+                List<WorkflowRun> workflows, List<EventPayload> events, Instant time, Fence fence) {
+            this(executionId, expectedSequence, header, steps, workflows, events, time, null, fence);
         }
     }
+
+    /**
+     * Guards a transition when several replicas share the store: it commits only if the execution's row
+     * version is still {@code expectedVersion} and, for the replica that drives the execution, only while
+     * its lease is live and still owns the execution.
+     *
+     * @param lease the lease of the owning replica, or null for a command (cancel, approve, reject,
+     *     retry) that any replica may apply
+     */
+    record Fence(long expectedVersion, String lease) {}
 
     /** Filters of {@link #list}; null or empty fields match everything. */
     record Query(String application, String environment, ExecutionState state) {}

@@ -38,6 +38,13 @@ public class JdbcExecutionStore implements ExecutionStore {
     private static final String HEADER_COLUMNS = "id, kind, state, plan_json, plan_digest, score_yaml, requested_by, "
             + "approved_by, decision_comment, request_id, dry_run, error, last_sequence, create_time, start_time, end_time";
 
+    /** Fenced commits keep the owner while the execution runs and clear it when it stops running. */
+    private static final String FENCED_OWNER = ", owner_lease = CASE WHEN ? THEN owner_lease ELSE NULL END";
+    private static final String FENCED_VERSION = " AND version = ?";
+    /** The owner commits only while its lease is live and still names it: an expired replica is fenced off. */
+    private static final String FENCED_LEASE = " AND version = ? AND owner_lease = ? AND EXISTS (SELECT 1 FROM cluster_leases l "
+            + "WHERE l.lease_id = ? AND l.expire_time > CURRENT_TIMESTAMP)";
+
     private final DataSource dataSource;
     /** Parsed plans by execution id; plans never change after creation. */
     private final Map<String, DeploymentPlan> plans = Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, true) {
@@ -52,11 +59,11 @@ public class JdbcExecutionStore implements ExecutionStore {
     }
 
     @FunctionalInterface
-    private interface Work<T> {
+    interface Work<T> {
         T run(Connection connection) throws SQLException;
     }
 
-    private <T> T inTransaction(Work<T> work) {
+    <T> T inTransaction(Work<T> work) {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
@@ -72,7 +79,7 @@ public class JdbcExecutionStore implements ExecutionStore {
         }
     }
 
-    private <T> T read(Work<T> work) {
+    <T> T read(Work<T> work) {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(true);
             connection.setReadOnly(false);
@@ -199,9 +206,10 @@ public class JdbcExecutionStore implements ExecutionStore {
         }
         appendEvents(c, e.id(), 0, request.events(), e.createTime());
         plans.put(e.id(), e.plan());
+        changed(c, new ClusterStore.Change(e.id(), 0, request.events().size(), e.state(), ""));
     }
 
-    private static void appendEvents(Connection c, String executionId, long after, List<EventPayload> events, Instant time)
+    static void appendEvents(Connection c, String executionId, long after, List<EventPayload> events, Instant time)
             throws SQLException {
         if (events.isEmpty()) {
             return;
@@ -228,17 +236,29 @@ public class JdbcExecutionStore implements ExecutionStore {
         return inTransaction(c -> {
             Execution h = t.header();
             try (PreparedStatement s = c.prepareStatement("UPDATE executions SET state = ?, approved_by = ?, decision_comment = ?, "
-                    + "error = ?, start_time = ?, end_time = ?, last_sequence = ?, version = version + 1 "
-                    + "WHERE id = ? AND last_sequence = ?")) {
-                s.setString(1, h.state().name());
-                s.setString(2, h.approvedBy());
-                s.setString(3, h.decisionComment());
-                s.setString(4, h.error());
-                s.setObject(5, time(h.startTime()));
-                s.setObject(6, time(h.endTime()));
-                s.setLong(7, next);
-                s.setString(8, t.executionId());
-                s.setLong(9, t.expectedSequence());
+                    + "error = ?, start_time = ?, end_time = ?, last_sequence = ?, version = version + 1"
+                    + (t.fence() == null ? "" : FENCED_OWNER) + " WHERE id = ? AND last_sequence = ?"
+                    + (t.fence() == null ? "" : t.fence().lease() == null ? FENCED_VERSION : FENCED_LEASE))) {
+                int i = 0;
+                s.setString(++i, h.state().name());
+                s.setString(++i, h.approvedBy());
+                s.setString(++i, h.decisionComment());
+                s.setString(++i, h.error());
+                s.setObject(++i, time(h.startTime()));
+                s.setObject(++i, time(h.endTime()));
+                s.setLong(++i, next);
+                if (t.fence() != null) {
+                    s.setBoolean(++i, h.state() == ExecutionState.RUNNING);
+                }
+                s.setString(++i, t.executionId());
+                s.setLong(++i, t.expectedSequence());
+                if (t.fence() != null) {
+                    s.setLong(++i, t.fence().expectedVersion());
+                    if (t.fence().lease() != null) {
+                        s.setString(++i, t.fence().lease());
+                        s.setString(++i, t.fence().lease());
+                    }
+                }
                 if (s.executeUpdate() != 1) {
                     throw new StoreException.ConcurrentTransition(t.executionId(), t.expectedSequence());
                 }
@@ -296,8 +316,20 @@ public class JdbcExecutionStore implements ExecutionStore {
                     s.executeUpdate();
                 }
             }
+            if (t.fence() != null) {
+                changed(c, new ClusterStore.Change(t.executionId(), t.fence().expectedVersion() + 1, next, h.state(),
+                        t.fence().lease() == null ? "" : t.fence().lease()));
+            }
             return next;
         });
+    }
+
+    /**
+     * Called inside the transaction of every fenced commit and of every new execution, after the write;
+     * a store shared by several replicas tells the others here.
+     */
+    void changed(Connection c, ClusterStore.Change change) throws SQLException {
+        // One process alone: nobody to tell.
     }
 
     @Override
@@ -407,7 +439,7 @@ public class JdbcExecutionStore implements ExecutionStore {
     }
 
     /** Loads executions with their steps and workflows, keeping the order of {@code ids}. */
-    private List<Execution> load(Connection c, List<String> ids) throws SQLException {
+    List<Execution> load(Connection c, List<String> ids) throws SQLException {
         if (ids.isEmpty()) {
             return List.of();
         }
@@ -476,7 +508,7 @@ public class JdbcExecutionStore implements ExecutionStore {
         return instant == null ? null : instant.truncatedTo(ChronoUnit.MICROS).atOffset(ZoneOffset.UTC);
     }
 
-    private static Instant instant(ResultSet rs, int column) throws SQLException {
+    static Instant instant(ResultSet rs, int column) throws SQLException {
         OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
         return value == null ? null : value.toInstant();
     }

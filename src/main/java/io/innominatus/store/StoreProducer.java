@@ -8,7 +8,10 @@ import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.Optional;
+import java.util.Properties;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.flywaydb.core.Flyway;
 import org.jboss.logging.Logger;
@@ -49,8 +52,36 @@ public class StoreProducer {
 
     @Produces
     @ApplicationScoped
-    ExecutionStore executionStore(@StoreDatabase javax.sql.DataSource database) {
-        return new JdbcExecutionStore(database);
+    ExecutionStore executionStore(ClusterSupport cluster, @StoreDatabase javax.sql.DataSource database) {
+        return cluster.store().<ExecutionStore>map(c -> c).orElseGet(() -> new JdbcExecutionStore(database));
+    }
+
+    /** On PostgreSQL the store is shared by every replica; on H2 it belongs to this process alone. */
+    @Produces
+    @Singleton
+    ClusterSupport clusterSupport(@StoreDatabase javax.sql.DataSource database,
+            @ConfigProperty(name = "quarkus.datasource.postgresql.jdbc.url") Optional<String> postgresUrl,
+            @ConfigProperty(name = "quarkus.datasource.postgresql.username") Optional<String> user,
+            @ConfigProperty(name = "quarkus.datasource.postgresql.password") Optional<String> password,
+            @ConfigProperty(name = "innominatus.cluster.enabled", defaultValue = "true") boolean enabled) {
+        if (postgresUrl.filter(u -> !u.isBlank()).isEmpty() || !enabled) {
+            return new ClusterSupport(Optional.empty());
+        }
+        return new ClusterSupport(Optional.of(new PostgresClusterStore(database, () -> {
+            Properties properties = new Properties();
+            user.ifPresent(u -> properties.setProperty("user", u));
+            password.ifPresent(p -> properties.setProperty("password", p));
+            // A listening connection is mostly idle: notice a dead server or network within seconds.
+            properties.setProperty("socketTimeout", "30");
+            properties.setProperty("connectTimeout", "10");
+            properties.setProperty("tcpKeepAlive", "true");
+            properties.setProperty("ApplicationName", "innominatus-listener");
+            Connection connection = new org.postgresql.Driver().connect(postgresUrl.get(), properties);
+            if (connection == null) {
+                throw new SQLException("not a PostgreSQL URL: " + postgresUrl.get());
+            }
+            return connection;
+        })));
     }
 
     @Produces

@@ -1,0 +1,231 @@
+package io.innominatus.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agroal.api.AgroalDataSource;
+import io.agroal.api.configuration.supplier.AgroalDataSourceConfigurationSupplier;
+import io.agroal.api.security.NamePrincipal;
+import io.agroal.api.security.SimplePassword;
+import io.innominatus.TestWorkflows;
+import io.innominatus.execute.ClusterOptions;
+import io.innominatus.execute.EngineServices;
+import io.innominatus.execute.EventStreams;
+import io.innominatus.execute.ExecutionEngine;
+import io.innominatus.execute.SystemScheduler;
+import io.innominatus.model.DeploymentPlan;
+import io.innominatus.model.ExecutionEvent;
+import io.innominatus.model.PlanAssembly;
+import io.innominatus.model.ResolvedDeployment;
+import io.innominatus.model.Tier;
+import io.innominatus.model.WorkflowDefinition;
+import io.innominatus.policy.PolicyEvaluator;
+import io.innominatus.resolve.Resolver;
+import io.innominatus.steps.StepContext;
+import io.innominatus.steps.StepExecutor;
+import io.innominatus.steps.StepResult;
+import io.innominatus.store.PostgresClusterStore;
+import io.smallrye.mutiny.Uni;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Completed executions per second with one and with two replicas on the same PostgreSQL. Each replica
+ * is an engine as in production (its own connection pool, lease, change listener and threads, cluster-wide
+ * admission through the store) with steps that do nothing, so that what is measured is the engines and
+ * the store. The replicas share this JVM and the machine's cores with PostgreSQL: on a small machine the
+ * second replica adds coordination, not CPU; the figure shows what coordinating through the store costs.
+ *
+ * <p>Figures go to {@code target/bench/scale-results.json} (same shape as {@code results.json}: key →
+ * median, min, max, unit) and {@code target/bench/scale-results.md}.
+ */
+class ScaleBenchmark {
+
+    static final Path FILE = Path.of("target/bench/scale-results.json");
+    private static final int RUNS = 3;
+    private static final int STEPS = 10;
+    private static final int EXECUTIONS = 200;
+    private static final int MAX_CONCURRENT = 32;
+
+    /** Does nothing and succeeds. */
+    static final class Noop implements StepExecutor {
+        @Override
+        public String type() {
+            return "noop";
+        }
+
+        @Override
+        public Uni<StepResult> execute(StepContext context) {
+            return Uni.createFrom().item(StepResult.EMPTY);
+        }
+
+        @Override
+        public Uni<StepResult> dryRun(StepContext context) {
+            return execute(context);
+        }
+    }
+
+    /** One replica, wired as in production on PostgreSQL with the default lease settings. */
+    static final class Replica implements AutoCloseable {
+        final AgroalDataSource pool;
+        final ExecutionEngine engine;
+        final SystemScheduler scheduler = new SystemScheduler();
+        final ExecutorService engineThreads = Executors.newFixedThreadPool(8);
+        final ExecutorService stepThreads = Executors.newCachedThreadPool();
+
+        Replica(EmbeddedPostgres postgres, String name) throws SQLException {
+            String url = postgres.getJdbcUrl("postgres", "postgres");
+            pool = AgroalDataSource.from(new AgroalDataSourceConfigurationSupplier()
+                    .connectionPoolConfiguration(p -> p.maxSize(16).connectionFactoryConfiguration(f -> f.jdbcUrl(url)
+                            .principal(new NamePrincipal("postgres")).credential(new SimplePassword("postgres")))));
+            PostgresClusterStore store = new PostgresClusterStore(pool, () -> listener(url));
+            Noop noop = new Noop();
+            engine = new ExecutionEngine(new EngineServices(store, new EventStreams(store, engineThreads),
+                    type -> type.equals("noop") ? Optional.of(noop) : Optional.empty(), scheduler, Clock.systemUTC(),
+                    engineThreads, stepThreads, Duration.ofMillis(25)), () -> MAX_CONCURRENT,
+                    new ClusterOptions(name, Duration.ofSeconds(15), Duration.ofSeconds(3), Duration.ofSeconds(2), 32,
+                            () -> "bench"));
+            engine.recover();
+        }
+
+        private static Connection listener(String url) throws SQLException {
+            Properties properties = new Properties();
+            properties.setProperty("user", "postgres");
+            properties.setProperty("password", "postgres");
+            return new org.postgresql.Driver().connect(url, properties);
+        }
+
+        String submit(DeploymentPlan plan) {
+            return engine.submit(new ExecutionEngine.Submission(plan, "score", "bench", "", "", false)).execution().id();
+        }
+
+        List<ExecutionEvent> awaitEnd(String id) {
+            return engine.watch(id, 0).collect().asList().await().atMost(Duration.ofMinutes(3));
+        }
+
+        @Override
+        public void close() {
+            engine.shutdown();
+            scheduler.close();
+            engineThreads.shutdownNow();
+            stepThreads.shutdownNow();
+            pool.close();
+        }
+    }
+
+    private final Map<String, double[]> figures = new java.util.LinkedHashMap<>();
+
+    @Test
+    void completedExecutionsPerSecondWithOneAndTwoReplicas() throws Exception {
+        // Outside Quarkus, Mutiny sets up context propagation on first use; doing that from many engine
+        // threads at once fails ("ContextManagerProvider already set"), so it happens here, once.
+        Uni.createFrom().item(0).subscribe().with(ignored -> { });
+        try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start()) {
+            for (int replicas = 1; replicas <= 2; replicas++) {
+                Flyway.configure().dataSource(postgres.getPostgresDatabase()).cleanDisabled(false).load().clean();
+                Flyway.configure().dataSource(postgres.getPostgresDatabase()).load().migrate();
+                List<Replica> cluster = new ArrayList<>();
+                try {
+                    for (int i = 0; i < replicas; i++) {
+                        cluster.add(new Replica(postgres, "bench-r" + i));
+                    }
+                    completedPerSecond(cluster, 60);
+                    double[] runs = new double[RUNS];
+                    for (int run = 0; run < RUNS; run++) {
+                        runs[run] = completedPerSecond(cluster, EXECUTIONS);
+                    }
+                    figures.put("completed_executions_per_s.postgresql_replicas_" + replicas, runs);
+                } finally {
+                    cluster.forEach(Replica::close);
+                }
+            }
+        }
+        write();
+    }
+
+    /**
+     * Submits the executions round-robin to the replicas and waits for every one to end (watched on the
+     * replica it was submitted to, wherever it ran).
+     */
+    private static double completedPerSecond(List<Replica> cluster, int executions) {
+        List<String> ids = new ArrayList<>();
+        List<Replica> submittedTo = new ArrayList<>();
+        long started = System.nanoTime();
+        for (int i = 0; i < executions; i++) {
+            Replica replica = cluster.get(i % cluster.size());
+            ids.add(replica.submit(plan("load-" + UUID.randomUUID().toString().substring(0, 8))));
+            submittedTo.add(replica);
+        }
+        for (int i = 0; i < ids.size(); i++) {
+            submittedTo.get(i).awaitEnd(ids.get(i));
+        }
+        return executions / ((System.nanoTime() - started) / 1e9);
+    }
+
+    private static DeploymentPlan plan(String application) {
+        StringBuilder yaml = new StringBuilder("apiVersion: workflow.dev/v1\nkind: PlatformWorkflow\nmetadata: {name: bench, "
+                + "phase: deployment, owner: bench}\nspec:\n  triggers: [all_deployments]\n  steps:\n");
+        for (int i = 1; i <= STEPS; i++) {
+            yaml.append("    - {name: s").append(i).append(", type: noop}\n");
+        }
+        WorkflowDefinition workflow = TestWorkflows.workflow(yaml.toString(), "platform/bench.yaml", null);
+        ResolvedDeployment all = Resolver.resolveDeployment(new Resolver.DeploymentRequest(TestWorkflows.score(application,
+                null), "development", List.of(workflow), List.of(), Map.of(), List.of(), false));
+        ResolvedDeployment resolved = new ResolvedDeployment(all.kind(), all.context(), all.workflows().stream()
+                .filter(w -> w.definition().tier() != Tier.APPLICATION).toList());
+        return PlanAssembly.assemble(resolved, PolicyEvaluator.evaluate(resolved, TestWorkflows.permissive(), Set.of("noop")),
+                "bench", null);
+    }
+
+    /** Writes the figures (median of the runs, with their spread) as JSON and as a markdown table. */
+    private void write() throws IOException {
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode root = json.createObjectNode();
+        StringBuilder table = new StringBuilder("\n### Scale-out (replicas on one PostgreSQL)\n\n| figure | key | median | "
+                + "spread (min–max) |\n|---|---|---|---|\n");
+        figures.forEach((key, runs) -> {
+            double[] sorted = runs.clone();
+            Arrays.sort(sorted);
+            String[] path = key.split("\\.");
+            ObjectNode node = root.has(path[0]) ? (ObjectNode) root.get(path[0]) : root.putObject(path[0]);
+            ObjectNode value = node.putObject(path[1]);
+            value.put("median", round(sorted[sorted.length / 2]));
+            value.put("min", round(sorted[0]));
+            value.put("max", round(sorted[sorted.length - 1]));
+            value.put("unit", "/s");
+            String replicas = key.substring(key.lastIndexOf('_') + 1);
+            table.append("| completed ").append(STEPS).append("-step executions per second, ").append(replicas)
+                    .append(replicas.equals("1") ? " replica" : " replicas").append(" on one PostgreSQL (")
+                    .append(MAX_CONCURRENT).append(" concurrent cluster-wide) | `").append(key).append("` | ")
+                    .append(String.format("%.1f", sorted[sorted.length / 2])).append(" /s | ")
+                    .append(String.format("%.1f–%.1f", sorted[0], sorted[sorted.length - 1])).append(" |\n");
+        });
+        root.put("machine_cores", Runtime.getRuntime().availableProcessors());
+        Files.createDirectories(FILE.getParent());
+        json.writeValue(FILE.toFile(), root);
+        Files.writeString(FILE.resolveSibling("scale-results.md"), table.toString());
+        System.out.println(table);
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 1000.0) / 1000.0;
+    }
+}
