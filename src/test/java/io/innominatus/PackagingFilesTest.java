@@ -181,7 +181,7 @@ class PackagingFilesTest {
         assertEquals(List.of("ALL"), security.getCapabilities().getDrop());
         assertTrue(container().getVolumeMounts().stream().anyMatch(m -> m.getMountPath().equals("/tmp")),
                 "a read-only root needs a writable /tmp for step working directories");
-        // One instance: the engine and the embedded database are not shared between pods.
+        // One instance as shipped: the embedded database is a file only one process may open.
         assertEquals(1, deployment.getSpec().getReplicas());
         assertEquals("Recreate", deployment.getSpec().getStrategy().getType());
     }
