@@ -26,9 +26,13 @@ public class StoreProducer {
     static final String POSTGRESQL = "postgresql";
     private static final Logger LOG = Logger.getLogger(StoreProducer.class);
 
-    /** The database the stores use, migrated. */
+    /**
+     * The database the stores use, migrated. A singleton, not application-scoped: a normal scope needs a
+     * client proxy, which for a JDK type is generated into the JDK's own package ({@code javax.sql}), and
+     * the application class loader of the AOT-cache packaging (aot-jar) cannot load classes there.
+     */
     @Produces
-    @ApplicationScoped
+    @Singleton
     @StoreDatabase
     javax.sql.DataSource database(@Any Instance<AgroalDataSource> dataSources, @Any Instance<Flyway> flyways,
             @ConfigProperty(name = "quarkus.datasource.postgresql.jdbc.url") Optional<String> postgresUrl) {
