@@ -32,7 +32,7 @@ class ArchitectureTest {
 
     private static String[] except(String... allowed) {
         List<String> all = List.of("api", "app", "catalog", "parse", "score", "resolve", "policy", "execute", "steps", "store",
-                "model", "cli");
+                "model", "cli", "metrics");
         return all.stream().filter(p -> !List.of(allowed).contains(p)).map(p -> ROOT + "." + p + "..").toArray(String[]::new);
     }
 
@@ -61,7 +61,8 @@ class ArchitectureTest {
         onlyDependsOn("store", "model");
         onlyDependsOn("steps", "model", "parse", "score", "store");
         onlyDependsOn("execute", "model", "parse", "steps", "store");
-        onlyDependsOn("app", "model", "parse", "score", "catalog", "resolve", "policy", "execute", "steps", "store");
+        onlyDependsOn("metrics", "model", "execute", "store");
+        onlyDependsOn("app", "model", "parse", "score", "catalog", "resolve", "policy", "execute", "steps", "store", "metrics");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.innominatus.app;
 
 import io.innominatus.execute.ExecutionEngine;
+import io.innominatus.metrics.EngineMetrics;
 import io.innominatus.model.CanonicalJson;
 import io.innominatus.model.DeploymentPlan;
 import io.innominatus.model.DomainException;
@@ -39,15 +40,18 @@ public class ExecutionService {
     private final StepExecutorRegistry executors;
     private final ResourceStore resources;
     private final Authorization authorization;
+    private final EngineMetrics metrics;
 
     public ExecutionService(PlanningService planning, ExecutionEngine engine, ExecutionStore store,
-            StepExecutorRegistry executors, ResourceStore resources, Authorization authorization) {
+            StepExecutorRegistry executors, ResourceStore resources, Authorization authorization,
+            EngineMetrics metrics) {
         this.planning = planning;
         this.engine = engine;
         this.store = store;
         this.executors = executors;
         this.resources = resources;
         this.authorization = authorization;
+        this.metrics = metrics;
     }
 
     /**
@@ -126,6 +130,7 @@ public class ExecutionService {
     private Execution submit(DeploymentPlan plan, String scoreYaml, String requestId, boolean dryRun, Caller caller,
             List<Object> request) {
         if (!plan.allowed()) {
+            metrics.blocked(plan);
             throw new DomainException.PolicyBlocked("policy blocks this " + switch (plan.kind()) {
                         case WORKFLOW -> "workflow run";
                         case UNDEPLOYMENT -> "undeployment";
@@ -207,7 +212,7 @@ public class ExecutionService {
             throw DomainException.InvalidInput.field("after_sequence", "must not be negative");
         }
         get(executionId, caller);
-        return engine.watch(executionId, afterSequence);
+        return metrics.watching(engine.watch(executionId, afterSequence));
     }
 
     public Execution cancel(String executionId, String comment, Caller caller) {

@@ -13,10 +13,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import org.jboss.logging.Logger;
 
 /**
  * Event streams for watchers. The store is the source of truth; recently committed events are also
@@ -25,6 +27,17 @@ import java.util.function.Supplier;
  * the store when it falls behind the ring.
  */
 public final class EventStreams {
+
+    private static final Logger LOG = Logger.getLogger(EventStreams.class);
+
+    /**
+     * Told about every batch of committed events, in sequence order per execution, on the committing
+     * thread: it must return quickly (hand work to its own thread) and never block the engine.
+     */
+    @FunctionalInterface
+    public interface CommitObserver {
+        void committed(String executionId, List<ExecutionEvent> events);
+    }
 
     static final int RING_SIZE = 1024;
     static final int BATCH = 256;
@@ -38,6 +51,7 @@ public final class EventStreams {
     private final ExecutionStore store;
     private final Executor reads;
     private final Map<String, Channel> channels = new ConcurrentHashMap<>();
+    private final List<CommitObserver> observers = new CopyOnWriteArrayList<>();
     /** Other processes (replicas) commit events too, and announce them through {@link #wake}. */
     private volatile boolean otherWriters;
 
@@ -99,6 +113,23 @@ public final class EventStreams {
     public void publish(String executionId, List<ExecutionEvent> events) {
         if (!events.isEmpty()) {
             channels.computeIfAbsent(executionId, id -> new Channel()).publish(events);
+            notifyObservers(executionId, events);
+        }
+    }
+
+    /** Adds an observer of committed events (metrics, for example). */
+    public void observe(CommitObserver observer) {
+        observers.add(observer);
+    }
+
+    private void notifyObservers(String executionId, List<ExecutionEvent> events) {
+        for (CommitObserver observer : observers) {
+            try {
+                observer.committed(executionId, events);
+            } catch (RuntimeException e) {
+                // An observer never stops the engine; the events are committed and published either way.
+                LOG.warnf(e, "observer of committed events failed for execution %s", executionId);
+            }
         }
     }
 

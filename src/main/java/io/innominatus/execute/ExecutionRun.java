@@ -185,7 +185,7 @@ final class ExecutionRun {
     ExecutionRun(Execution execution, EngineServices services, Host host, long version, String lease) {
         this.services = services;
         this.host = host;
-        this.serial = new SerialExecutor(services.engineExecutor());
+        this.serial = new SerialExecutor(services.engineExecutor(), this::defect);
         this.id = execution.id();
         this.plan = execution.plan();
         this.header = execution;
@@ -678,8 +678,16 @@ final class ExecutionRun {
 
     /** Ends the execution: steps and workflows that never ran are skipped, open phases are closed. */
     private void finish(ExecutionState outcome) {
+        finish(outcome, null);
+    }
+
+    /** @param error the execution's error, or null to keep the one already recorded */
+    private void finish(ExecutionState outcome, String error) {
         flushLogs();
         Change change = new Change();
+        if (error != null) {
+            change.error = error;
+        }
         Instant now = now();
         String reason = "skipped: an earlier workflow failed";
         for (StepRun step : steps.values()) {
@@ -1087,6 +1095,43 @@ final class ExecutionRun {
         return row.version() == transition.fence().expectedVersion() + 1 && row.execution().lastSequence() == expected
                 && row.execution().state() == state && (transition.fence().lease() == null
                 || java.util.Objects.equals(row.ownerLease(), state == ExecutionState.RUNNING ? transition.fence().lease() : null));
+    }
+
+    /**
+     * A task of this run threw: a defect, not a step failure. Left alone the execution would stay RUNNING
+     * under this process's lease for ever, so it fails instead, naming no internals; RetryExecution resumes
+     * it from its first step that did not succeed. If even that cannot be recorded, the run stops driving
+     * the execution and a restart (or another replica, after the lease) resumes it.
+     */
+    private void defect(Throwable failure) {
+        LOG.errorf(failure, "internal error while driving execution %s; it fails", id);
+        if (halted || header.state().terminal()) {
+            return;
+        }
+        String reason = "innominatus hit an internal error while driving this execution (see the server log at "
+                + now() + "); RetryExecution resumes it";
+        try {
+            flushLogs();
+            Change change = new Change();
+            Instant now = now();
+            for (Attempt attempt : List.copyOf(attempts.values())) {
+                attempt.stop(reason);
+                StepRun failed = steps.get(attempt.key).with(StepState.FAILED, attempt.number, reason, Map.of(),
+                        attempt.start, now);
+                change.step(failed).event(finished(failed, now));
+            }
+            attempts.clear();
+            if (!change.events.isEmpty()) {
+                commit(change);
+            }
+            if (!halted) {
+                finish(ExecutionState.FAILED, reason);
+            }
+        } catch (RuntimeException | Error again) {
+            again.addSuppressed(failure);
+            halt("execution " + id + " could not be failed after an internal error (" + again.getMessage()
+                    + "); this process stops driving it");
+        }
     }
 
     /** Stops driving this execution without changing it (another process owns it now). */

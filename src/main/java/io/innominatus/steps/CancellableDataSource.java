@@ -1,5 +1,7 @@
 package io.innominatus.steps;
 
+import io.quarkus.runtime.annotations.RegisterForProxy;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.io.PrintWriter;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
@@ -23,7 +25,12 @@ import javax.sql.DataSource;
  * running statements (the database stops the query) and aborts the connections, so that a cancelled
  * migration ends at once instead of when its SQL finishes. It also remembers why a connection could
  * not be opened, to tell an unreachable database apart from a failing migration.
+ *
+ * <p>The connections it hands out are dynamic proxies that call the driver's connection reflectively; a
+ * native executable needs both declared ahead of time, hence the two registrations.
  */
+@RegisterForProxy(targets = Connection.class)
+@RegisterForReflection(targets = Connection.class, fields = false)
 final class CancellableDataSource implements DataSource {
 
     private final Driver driver;

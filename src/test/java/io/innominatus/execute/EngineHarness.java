@@ -34,6 +34,8 @@ final class EngineHarness {
     final JdbcExecutionStore store;
     final EventStreams streams;
     final AtomicInteger maxConcurrent = new AtomicInteger();
+    /** Thrown once by the next step-executor lookup: stands for a defect inside the engine. */
+    volatile RuntimeException engineDefect;
     ExecutionEngine engine;
 
     EngineHarness() {
@@ -49,7 +51,14 @@ final class EngineHarness {
     /** A second engine on the same store, as after a restart. */
     ExecutionEngine newEngine() {
         EngineServices services = new EngineServices(store, streams,
-                type -> type.equals("fake") ? Optional.of(fake) : Optional.empty(), scheduler, scheduler.clock,
+                type -> {
+                    RuntimeException defect = engineDefect;
+                    if (defect != null) {
+                        engineDefect = null;
+                        throw defect;
+                    }
+                    return type.equals("fake") ? Optional.of(fake) : Optional.empty();
+                }, scheduler, scheduler.clock,
                 Runnable::run, Runnable::run, Duration.ofMillis(20));
         return new ExecutionEngine(services, maxConcurrent::get);
     }

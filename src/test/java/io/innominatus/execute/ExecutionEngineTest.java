@@ -353,6 +353,26 @@ class ExecutionEngineTest {
     }
 
     @Test
+    void aDefectWhileDrivingAnExecutionFailsItInsteadOfLeavingItRunning() {
+        WorkflowDefinition w = sequential("deploy", "deployment", "{name: first, type: fake}",
+                "{name: second, type: fake}");
+        h.engineDefect = new IllegalStateException("boom at com.example.Internal");
+        Execution e = h.submit(plan("shop", "development", false, null, w));
+        Execution failed = h.get(e.id());
+        assertEquals(ExecutionState.FAILED, failed.state());
+        assertTrue(failed.error().contains("internal error"), failed.error());
+        assertFalse(failed.error().contains("com.example"), failed.error());
+        assertEquals(StepState.FAILED, state(failed, "first"));
+        assertEquals(StepState.SKIPPED, state(failed, "second"));
+        assertEquals("state:FAILED", h.trace(e.id()).get(h.trace(e.id()).size() - 1));
+
+        h.engine.retry(e.id(), "alice", "after the fix").join();
+        Execution done = h.get(e.id());
+        assertEquals(ExecutionState.SUCCEEDED, done.state(), done::error);
+        assertEquals(List.of("first", "second"), h.fake.steps());
+    }
+
+    @Test
     void unfinishedExecutionsResumeAfterARestart() {
         WorkflowDefinition w = sequential("deploy", "deployment", "{name: first, type: fake}",
                 "{name: hang, type: fake, config: {hang: true}}", "{name: last, type: fake}");

@@ -1,0 +1,68 @@
+package io.innominatus.store;
+
+import io.innominatus.model.DeploymentPlan;
+import io.innominatus.model.EventPayload;
+import io.innominatus.model.Exclusion;
+import io.innominatus.model.ExecutionState;
+import io.innominatus.model.Phase;
+import io.innominatus.model.PlanContext;
+import io.innominatus.model.PlannedPhase;
+import io.innominatus.model.PlannedStep;
+import io.innominatus.model.PlannedWorkflow;
+import io.innominatus.model.Provisioner;
+import io.innominatus.model.ReferenceSite;
+import io.innominatus.model.RetryPolicy;
+import io.innominatus.model.ScoreWorkload;
+import io.innominatus.model.SourceLocation;
+import io.innominatus.model.StepDefinition;
+import io.innominatus.model.StepState;
+import io.innominatus.model.Tier;
+import io.innominatus.model.Trigger;
+import io.innominatus.model.Violation;
+import io.innominatus.model.When;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/**
+ * The domain types {@link JsonCodec} writes into the store and reads back: plans, event payloads and
+ * provisioners, with every record and enum they contain. Jackson reaches them by reflection, which a
+ * native executable only allows for registered types; the domain model itself stays free of framework
+ * annotations, so they are registered here. NativeImageReadinessTest keeps the list complete.
+ */
+@RegisterForReflection(targets = {
+        DeploymentPlan.class,
+        DeploymentPlan.ExecutionLimits.class,
+        DeploymentPlan.Kind.class,
+        EventPayload.ApprovalDecided.class,
+        EventPayload.ApprovalRequested.class,
+        EventPayload.PhaseFinished.class,
+        EventPayload.PhaseStarted.class,
+        EventPayload.StateChanged.class,
+        EventPayload.StepFinished.class,
+        EventPayload.StepLog.class,
+        EventPayload.StepProgress.class,
+        EventPayload.StepStarted.class,
+        EventPayload.WorkflowFinished.class,
+        EventPayload.WorkflowStarted.class,
+        Exclusion.class,
+        ExecutionState.class,
+        Phase.class,
+        PlanContext.class,
+        PlannedPhase.class,
+        PlannedStep.class,
+        PlannedWorkflow.class,
+        Provisioner.class,
+        ReferenceSite.class,
+        RetryPolicy.class,
+        ScoreWorkload.ResourceRequest.class,
+        SourceLocation.class,
+        StepDefinition.class,
+        StepState.class,
+        Tier.class,
+        Trigger.class,
+        Violation.class,
+        When.class
+})
+final class StoredDocuments {
+
+    private StoredDocuments() {}
+}
