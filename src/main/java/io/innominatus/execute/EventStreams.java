@@ -54,6 +54,11 @@ public final class EventStreams {
     private final List<CommitObserver> observers = new CopyOnWriteArrayList<>();
     /** Other processes (replicas) commit events too, and announce them through {@link #wake}. */
     private volatile boolean otherWriters;
+    /**
+     * Counts rings dropped. A watcher that read the state before a drop may have registered its wait on a
+     * fresh, empty ring that nobody will signal; seeing the count move, it looks at the store once more.
+     */
+    private final AtomicLong drops = new AtomicLong();
 
     public EventStreams(ExecutionStore store, Executor reads) {
         this.store = store;
@@ -135,7 +140,9 @@ public final class EventStreams {
 
     /** Drops the ring of an execution that will not change soon (watchers fall back to the store). */
     public void release(String executionId) {
-        channels.remove(executionId);
+        if (channels.remove(executionId) != null) {
+            drops.incrementAndGet();
+        }
     }
 
     /**
@@ -146,6 +153,9 @@ public final class EventStreams {
     public void wake(String executionId, boolean ended) {
         Channel channel = ended ? channels.remove(executionId) : channels.get(executionId);
         if (channel != null) {
+            if (ended) {
+                drops.incrementAndGet();
+            }
             channel.signal();
         }
     }
@@ -177,6 +187,7 @@ public final class EventStreams {
 
     private Uni<List<ExecutionEvent>> next(String executionId, AtomicLong cursor, AtomicBoolean ended,
             Supplier<Optional<Execution>> status) {
+        long dropsBefore = drops.get();
         Channel channel = channels.get(executionId);
         List<ExecutionEvent> cached = channel == null ? null : channel.after(cursor.get(), BATCH);
         Uni<List<ExecutionEvent>> batch = cached != null && !cached.isEmpty()
@@ -192,12 +203,13 @@ public final class EventStreams {
                 }
                 CompletableFuture<Void> changed = channels.computeIfAbsent(executionId, id -> new Channel())
                         .changedAfter(cursor.get());
-                if (!otherWriters) {
+                if (!otherWriters && drops.get() == dropsBefore) {
                     return Uni.createFrom().completionStage(changed).ifNoItem().after(POLL).recoverWithItem((Void) null)
                             .replaceWith(List.<ExecutionEvent>of());
                 }
-                // Events another process committed after the read above and before the wait began woke nobody:
-                // look once more now that the wake-up is registered.
+                // Events another process committed after the read above and before the wait began woke nobody,
+                // and neither did events whose ring was dropped meanwhile: look once more now that the wake-up
+                // is registered.
                 return read(() -> store.events(executionId, cursor.get(), BATCH, null)).flatMap(late -> late.isEmpty()
                         ? Uni.createFrom().completionStage(changed).ifNoItem().after(POLL).recoverWithItem((Void) null)
                                 .replaceWith(List.<ExecutionEvent>of())

@@ -444,4 +444,27 @@ class ExecutionEngineTest {
         afterEnd.awaitCompletion();
         assertTrue(afterEnd.getItems().isEmpty());
     }
+    @Test
+    void aWatcherThatSawTheExecutionRunningJustBeforeItEndedStillEndsAtOnce() {
+        WorkflowDefinition w = sequential("deploy", "deployment", "{name: hang, type: fake, config: {hang: true}}");
+        Execution e = h.submit(plan("shop", "development", false, null, w));
+        long seen = h.get(e.id()).lastSequence();
+        java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean(true);
+        // The watcher reads the state as RUNNING; before it starts waiting, the execution ends and the
+        // engine releases its event ring.
+        java.util.function.Supplier<java.util.Optional<Execution>> status = () -> {
+            java.util.Optional<Execution> current = h.store.find(e.id());
+            if (first.getAndSet(false)) {
+                h.fake.complete("hang", Map.of());
+            }
+            return current;
+        };
+        var watcher = h.streams.watch(e.id(), seen, status).subscribe()
+                .withSubscriber(io.smallrye.mutiny.helpers.test.AssertSubscriber.<ExecutionEvent>create(Long.MAX_VALUE));
+        // Everything here runs on the calling thread: a watcher left waiting for a wake-up that never comes
+        // would not have completed yet.
+        watcher.assertCompleted();
+        assertEquals(LongStream.rangeClosed(seen + 1, h.get(e.id()).lastSequence()).boxed().toList(),
+                watcher.getItems().stream().map(ExecutionEvent::sequence).toList());
+    }
 }
