@@ -45,7 +45,7 @@ public class StoreProducer {
                 : flyways.select(jakarta.enterprise.inject.Default.Literal.INSTANCE).get();
         var result = flyway.migrate();
         LOG.infof("execution store: %s, schema version %s (%d migration(s) applied)", postgres ? "PostgreSQL" : "embedded H2",
-                result.targetSchemaVersion == null ? flyway.info().current().getVersion() : result.targetSchemaVersion,
+                result.targetSchemaVersion == null ? result.initialSchemaVersion : result.targetSchemaVersion,
                 result.migrationsExecuted);
         return dataSource;
     }
