@@ -42,8 +42,6 @@ public final class OutputFiles {
                 root = JSON.readTree(trimmed);
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 throw new StepFailure("outputs are not a valid JSON object: " + e.getOriginalMessage());
-            } catch (IOException e) {
-                throw new StepFailure("outputs cannot be read: " + e.getMessage());
             }
             for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> field = it.next();

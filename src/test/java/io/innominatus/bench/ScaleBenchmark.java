@@ -21,9 +21,6 @@ import io.innominatus.model.Tier;
 import io.innominatus.model.WorkflowDefinition;
 import io.innominatus.policy.PolicyEvaluator;
 import io.innominatus.resolve.Resolver;
-import io.innominatus.steps.StepContext;
-import io.innominatus.steps.StepExecutor;
-import io.innominatus.steps.StepResult;
 import io.innominatus.store.PostgresClusterStore;
 import io.smallrye.mutiny.Uni;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -65,24 +62,6 @@ class ScaleBenchmark {
     private static final int EXECUTIONS = 200;
     private static final int MAX_CONCURRENT = 32;
 
-    /** Does nothing and succeeds. */
-    static final class Noop implements StepExecutor {
-        @Override
-        public String type() {
-            return "noop";
-        }
-
-        @Override
-        public Uni<StepResult> execute(StepContext context) {
-            return Uni.createFrom().item(StepResult.EMPTY);
-        }
-
-        @Override
-        public Uni<StepResult> dryRun(StepContext context) {
-            return execute(context);
-        }
-    }
-
     /** One replica, wired as in production on PostgreSQL with the default lease settings. */
     static final class Replica implements AutoCloseable {
         final AgroalDataSource pool;
@@ -97,7 +76,7 @@ class ScaleBenchmark {
                     .connectionPoolConfiguration(p -> p.maxSize(16).connectionFactoryConfiguration(f -> f.jdbcUrl(url)
                             .principal(new NamePrincipal("postgres")).credential(new SimplePassword("postgres")))));
             PostgresClusterStore store = new PostgresClusterStore(pool, () -> listener(url));
-            Noop noop = new Noop();
+            EngineBenchmark.NoopExecutor noop = new EngineBenchmark.NoopExecutor();
             engine = new ExecutionEngine(new EngineServices(store, new EventStreams(store, engineThreads),
                     type -> type.equals("noop") ? Optional.of(noop) : Optional.empty(), scheduler, Clock.systemUTC(),
                     engineThreads, stepThreads, Duration.ofMillis(25)), () -> MAX_CONCURRENT,

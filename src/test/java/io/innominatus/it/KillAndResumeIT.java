@@ -8,8 +8,6 @@ import io.innominatus.api.workflow.v1.Execution;
 import io.innominatus.api.workflow.v1.ExecutionEvent;
 import io.innominatus.api.workflow.v1.ExecutionState;
 import io.innominatus.api.workflow.v1.GetExecutionRequest;
-import io.innominatus.api.workflow.v1.ListExecutionEventsRequest;
-import io.innominatus.api.workflow.v1.ListExecutionEventsResponse;
 import io.innominatus.api.workflow.v1.RunWorkflowRequest;
 import io.innominatus.api.workflow.v1.StepExecution;
 import io.innominatus.api.workflow.v1.StepState;
@@ -121,14 +119,7 @@ class KillAndResumeIT {
     private static int verify(WorkflowServiceGrpc.WorkflowServiceBlockingStub stub, String id) {
         Execution execution = stub.getExecution(GetExecutionRequest.newBuilder().setExecutionId(id).build()).getExecution();
         assertEquals(ExecutionState.EXECUTION_STATE_SUCCEEDED, execution.getState(), id + ": " + execution.getError());
-        List<ExecutionEvent> events = new ArrayList<>();
-        String token = "";
-        do {
-            ListExecutionEventsResponse page = stub.listExecutionEvents(ListExecutionEventsRequest.newBuilder()
-                    .setExecutionId(id).setPageToken(token).build());
-            events.addAll(page.getEventsList());
-            token = page.getNextPageToken();
-        } while (!token.isEmpty());
+        List<ExecutionEvent> events = ClusterChecks.history(stub, id);
         assertEquals(LongStream.rangeClosed(1, execution.getLastSequence()).boxed().toList(),
                 events.stream().map(ExecutionEvent::getSequence).toList(), id + ": event history has gaps");
         for (StepExecution step : execution.getStepsList()) {
