@@ -11,11 +11,10 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
-import io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.innominatus.api.workflow.v1.*;
+import io.innominatus.steps.MockKubelet;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import io.quarkus.test.junit.TestProfile;
@@ -53,31 +52,12 @@ class ApplicationTierGrpcTest extends GrpcTestSupport {
     @BeforeEach
     void startKubelet() {
         kubelet = Executors.newSingleThreadScheduledExecutor();
-        kubelet.scheduleWithFixedDelay(this::markReady, 100, 100, TimeUnit.MILLISECONDS);
+        kubelet.scheduleWithFixedDelay(() -> MockKubelet.markWorkloadsReady(kube), 100, 100, TimeUnit.MILLISECONDS);
     }
 
     @AfterEach
     void stopKubelet() {
         kubelet.shutdownNow();
-    }
-
-    private void markReady() {
-        try {
-            for (Deployment d : kube.apps().deployments().inAnyNamespace().list().getItems()) {
-                if (d.getStatus() == null || d.getStatus().getReadyReplicas() == null) {
-                    d.setStatus(new DeploymentStatusBuilder().withReplicas(1).withReadyReplicas(1).build());
-                    kube.apps().deployments().inNamespace(d.getMetadata().getNamespace()).resource(d).updateStatus();
-                }
-            }
-            for (StatefulSet s : kube.apps().statefulSets().inAnyNamespace().list().getItems()) {
-                if (s.getStatus() == null || s.getStatus().getReadyReplicas() == null) {
-                    s.setStatus(new StatefulSetStatusBuilder().withReplicas(1).withReadyReplicas(1).build());
-                    kube.apps().statefulSets().inNamespace(s.getMetadata().getNamespace()).resource(s).updateStatus();
-                }
-            }
-        } catch (RuntimeException e) {
-            // An object deleted between list and update; the next round sees the current state.
-        }
     }
 
     private Execution finish(Execution started) {

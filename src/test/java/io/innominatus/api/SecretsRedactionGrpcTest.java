@@ -10,12 +10,9 @@ import com.google.rpc.PreconditionFailure;
 import com.google.rpc.Status;
 import io.agroal.api.AgroalDataSource;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
-import io.fabric8.kubernetes.api.model.apps.StatefulSet;
-import io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.innominatus.api.workflow.v1.*;
+import io.innominatus.steps.MockKubelet;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
@@ -97,33 +94,13 @@ class SecretsRedactionGrpcTest extends GrpcTestSupport {
     void watchTheServer() {
         Logger.getLogger("").addHandler(capture);
         kubelet = Executors.newSingleThreadScheduledExecutor();
-        kubelet.scheduleWithFixedDelay(this::markReady, 100, 100, TimeUnit.MILLISECONDS);
+        kubelet.scheduleWithFixedDelay(() -> MockKubelet.markWorkloadsReady(kube), 100, 100, TimeUnit.MILLISECONDS);
     }
 
     @AfterEach
     void stopWatching() {
         Logger.getLogger("").removeHandler(capture);
         kubelet.shutdownNow();
-    }
-
-    /** Plays the cluster's part: workloads become ready once created. */
-    private void markReady() {
-        try {
-            for (Deployment d : kube.apps().deployments().inAnyNamespace().list().getItems()) {
-                if (d.getStatus() == null || d.getStatus().getReadyReplicas() == null) {
-                    d.setStatus(new DeploymentStatusBuilder().withReplicas(1).withReadyReplicas(1).build());
-                    kube.apps().deployments().inNamespace(d.getMetadata().getNamespace()).resource(d).updateStatus();
-                }
-            }
-            for (StatefulSet s : kube.apps().statefulSets().inAnyNamespace().list().getItems()) {
-                if (s.getStatus() == null || s.getStatus().getReadyReplicas() == null) {
-                    s.setStatus(new StatefulSetStatusBuilder().withReplicas(1).withReadyReplicas(1).build());
-                    kube.apps().statefulSets().inNamespace(s.getMetadata().getNamespace()).resource(s).updateStatus();
-                }
-            }
-        } catch (RuntimeException e) {
-            // Deleted between list and update; the next round sees the current state.
-        }
     }
 
     private List<ExecutionEvent> events(String executionId) {

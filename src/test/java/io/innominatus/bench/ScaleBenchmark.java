@@ -7,7 +7,6 @@ import io.agroal.api.AgroalDataSource;
 import io.agroal.api.configuration.supplier.AgroalDataSourceConfigurationSupplier;
 import io.agroal.api.security.NamePrincipal;
 import io.agroal.api.security.SimplePassword;
-import io.innominatus.TestWorkflows;
 import io.innominatus.execute.ClusterOptions;
 import io.innominatus.execute.EngineServices;
 import io.innominatus.execute.EventStreams;
@@ -15,12 +14,6 @@ import io.innominatus.execute.ExecutionEngine;
 import io.innominatus.execute.SystemScheduler;
 import io.innominatus.model.DeploymentPlan;
 import io.innominatus.model.ExecutionEvent;
-import io.innominatus.model.PlanAssembly;
-import io.innominatus.model.ResolvedDeployment;
-import io.innominatus.model.Tier;
-import io.innominatus.model.WorkflowDefinition;
-import io.innominatus.policy.PolicyEvaluator;
-import io.innominatus.resolve.Resolver;
 import io.innominatus.store.PostgresClusterStore;
 import io.smallrye.mutiny.Uni;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -37,7 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -150,28 +142,13 @@ class ScaleBenchmark {
         long started = System.nanoTime();
         for (int i = 0; i < executions; i++) {
             Replica replica = cluster.get(i % cluster.size());
-            ids.add(replica.submit(plan("load-" + UUID.randomUUID().toString().substring(0, 8))));
+            ids.add(replica.submit(EngineBenchmark.plan("load-" + UUID.randomUUID().toString().substring(0, 8), STEPS)));
             submittedTo.add(replica);
         }
         for (int i = 0; i < ids.size(); i++) {
             submittedTo.get(i).awaitEnd(ids.get(i));
         }
         return executions / ((System.nanoTime() - started) / 1e9);
-    }
-
-    private static DeploymentPlan plan(String application) {
-        StringBuilder yaml = new StringBuilder("apiVersion: workflow.dev/v1\nkind: PlatformWorkflow\nmetadata: {name: bench, "
-                + "phase: deployment, owner: bench}\nspec:\n  triggers: [all_deployments]\n  steps:\n");
-        for (int i = 1; i <= STEPS; i++) {
-            yaml.append("    - {name: s").append(i).append(", type: noop}\n");
-        }
-        WorkflowDefinition workflow = TestWorkflows.workflow(yaml.toString(), "platform/bench.yaml", null);
-        ResolvedDeployment all = Resolver.resolveDeployment(new Resolver.DeploymentRequest(TestWorkflows.score(application,
-                null), "development", List.of(workflow), List.of(), Map.of(), List.of(), false));
-        ResolvedDeployment resolved = new ResolvedDeployment(all.kind(), all.context(), all.workflows().stream()
-                .filter(w -> w.definition().tier() != Tier.APPLICATION).toList());
-        return PlanAssembly.assemble(resolved, PolicyEvaluator.evaluate(resolved, TestWorkflows.permissive(), Set.of("noop")),
-                "bench", null);
     }
 
     /** Writes the figures (median of the runs, with their spread) as JSON and as a markdown table. */

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
-import io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
@@ -112,7 +110,7 @@ class KubernetesRbacTest {
         ScheduledExecutorService kubelet = Executors.newSingleThreadScheduledExecutor();
         KubernetesClient kubeletClient = new KubernetesClientBuilder().withConfig(new ConfigBuilder(client.getConfiguration())
                 .withCustomHeaders(Map.of(KUBELET, "true")).build()).build();
-        kubelet.scheduleWithFixedDelay(() -> markReady(kubeletClient), 50, 50, TimeUnit.MILLISECONDS);
+        kubelet.scheduleWithFixedDelay(() -> MockKubelet.markWorkloadsReady(kubeletClient), 50, 50, TimeUnit.MILLISECONDS);
         try {
             KubernetesStepExecutor kubernetes = new KubernetesStepExecutor(client, new ScoreWorkloadRenderer());
             kubernetes.execute(context("shop", Map.of("manifests", "./k8s/payment-gateway"))).await().indefinitely();
@@ -185,26 +183,6 @@ class KubernetesRbacTest {
         resources.put(name, new ScoreWorkload.ResourceRequest(name, type, null, id, Map.of(), Map.of(),
                 SourceLocation.ofFile("score.yaml")));
         provisioners.put(name, Provisioner.builtIn(type));
-    }
-
-    /** Plays the cluster's part: workloads become ready once they exist. */
-    private static void markReady(KubernetesClient kube) {
-        try {
-            for (var d : kube.apps().deployments().inAnyNamespace().list().getItems()) {
-                if (d.getStatus() == null || d.getStatus().getReadyReplicas() == null) {
-                    d.setStatus(new DeploymentStatusBuilder().withReplicas(1).withReadyReplicas(1).build());
-                    kube.apps().deployments().inNamespace(d.getMetadata().getNamespace()).resource(d).updateStatus();
-                }
-            }
-            for (var s : kube.apps().statefulSets().inAnyNamespace().list().getItems()) {
-                if (s.getStatus() == null || s.getStatus().getReadyReplicas() == null) {
-                    s.setStatus(new StatefulSetStatusBuilder().withReplicas(1).withReadyReplicas(1).build());
-                    kube.apps().statefulSets().inNamespace(s.getMetadata().getNamespace()).resource(s).updateStatus();
-                }
-            }
-        } catch (RuntimeException e) {
-            // an object deleted between list and update; the next round sees the current state
-        }
     }
 
     private static void drain() throws InterruptedException {
