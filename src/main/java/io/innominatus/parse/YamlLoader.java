@@ -102,14 +102,17 @@ public final class YamlLoader {
             }
         } catch (MarkedYAMLException e) {
             Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+            // The mark's own line and column can point past the end of a line (a lone '\r' before the end of
+            // the input); its index into the text gives a position that exists.
+            SourceLocation at = mark == null ? SourceLocation.ofFile(file) : positionOf(text, mark.getIndex(), file);
             String problem = e.getProblem() == null ? "malformed YAML" : e.getProblem();
             if (problem.startsWith("Global tag is not allowed")) {
                 String tag = problem.substring(problem.indexOf(':') + 1).trim();
                 return failure(Diagnostic.error("UNSAFE_TAG", "tag '" + tag + "' is not allowed; only plain YAML values "
-                        + "(strings, numbers, booleans, null, mappings, sequences) are accepted", location(file, mark), ""));
+                        + "(strings, numbers, booleans, null, mappings, sequences) are accepted", at, ""));
             }
             String context = e.getContext() == null ? "" : " (" + e.getContext() + ")";
-            return failure(Diagnostic.error("YAML_SYNTAX", problem + context, location(file, mark), ""));
+            return failure(Diagnostic.error("YAML_SYNTAX", problem + context, at, ""));
         } catch (ReaderException e) {
             return failure(Diagnostic.error("INVALID_CHARACTER", "character " + codePoint(e.getCodePoint())
                     + " is not allowed in YAML (control characters other than tab and line breaks, unpaired surrogates "

@@ -45,15 +45,17 @@ import org.junit.jupiter.api.Test;
  * node and depth limits, a workflow never has more than the step limit, and the same input always gives
  * the same report.</li>
  * </ul>
- * Cases derive from one seed ({@code -Dinnominatus.fuzz.seed=...}, printed every run), so a failure is
- * reproduced with that seed and its case number ({@code -Dinnominatus.fuzz.case=...}); failing inputs
+ * Cases derive from one seed, printed every run: a fixed one by default, so that the build is
+ * reproducible, {@code -Dinnominatus.fuzz.seed=random} for a new one, or any number. A failure is reproduced with that seed and its case number ({@code -Dinnominatus.fuzz.case=...}); failing inputs
  * and the slowest input are written to {@code target/fuzz/}. Nothing here asserts on time.
  */
 class ParserFuzzTest {
 
     static final int DEFAULT_INPUTS = 100_000;
     private static final int INPUTS = Integer.getInteger("innominatus.fuzz.inputs", DEFAULT_INPUTS);
-    private static final long SEED = Long.getLong("innominatus.fuzz.seed", System.nanoTime());
+    /** The seed of the build; it covers inputs that once found defects (a lone carriage return, for one). */
+    static final long DEFAULT_SEED = 23_672_973_338_258L;
+    private static final long SEED = seed(System.getProperty("innominatus.fuzz.seed", ""));
     private static final long ONLY_CASE = Long.getLong("innominatus.fuzz.case", -1L);
     private static final Path OUT = Path.of("target/fuzz");
     private static final Set<String> WHOLE_FILE_CODES = Set.of("DOCUMENT_TOO_LARGE", "EMPTY_DOCUMENT");
@@ -116,6 +118,13 @@ class ParserFuzzTest {
     private final Target provisioners = new Target("ProvisionersParser", text -> ProvisionersParser.parseProductFile(text,
             "products/ecommerce/provisioners.yaml", "ecommerce", Path.of("workflows/products/ecommerce"),
             YamlLoader.Limits.DEFAULT).diagnostics());
+
+    private static long seed(String property) {
+        if (property.isBlank()) {
+            return DEFAULT_SEED;
+        }
+        return property.equals("random") ? System.nanoTime() : Long.parseLong(property.strip());
+    }
 
     @Test
     void parsersAnswerEveryGeneratedInputWithCleanPositionedDiagnostics() throws Exception {
