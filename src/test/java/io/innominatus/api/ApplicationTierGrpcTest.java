@@ -21,7 +21,6 @@ import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -75,18 +74,6 @@ class ApplicationTierGrpcTest extends GrpcTestSupport {
     private Execution undeploy(String application) {
         return finish(workflows.undeploy(UndeployRequest.newBuilder().setApplication(application)
                 .setEnvironment("development").build()).getExecution());
-    }
-
-    private List<ExecutionEvent> events(String executionId) {
-        List<ExecutionEvent> events = new ArrayList<>();
-        String token = "";
-        do {
-            ListExecutionEventsResponse page = workflows.listExecutionEvents(ListExecutionEventsRequest.newBuilder()
-                    .setExecutionId(executionId).setPageToken(token).build());
-            events.addAll(page.getEventsList());
-            token = page.getNextPageToken();
-        } while (!token.isEmpty());
-        return events;
     }
 
     private static void assertSucceeded(Execution execution) {
@@ -160,7 +147,7 @@ class ApplicationTierGrpcTest extends GrpcTestSupport {
                 .getPort());
 
         // The password never appears in events, logs or outputs.
-        assertTrue(events(deployed.getExecutionId()).stream().noneMatch(e -> e.toString().contains(password)));
+        assertTrue(history(workflows, deployed.getExecutionId()).stream().noneMatch(e -> e.toString().contains(password)));
         assertFalse(deployed.toString().contains(password));
 
         // A redeployment keeps the credentials the database already uses.
@@ -180,7 +167,7 @@ class ApplicationTierGrpcTest extends GrpcTestSupport {
         assertNull(kube.apps().deployments().inNamespace(ns).withName("ecommerce-web-payments").get());
         assertNull(kube.configMaps().inNamespace(ns).withName("ecommerce-web-payments-config").get());
         assertNull(kube.namespaces().withName(ns).get());
-        List<String> logs = events(removed.getExecutionId()).stream().filter(ExecutionEvent::hasStepLog)
+        List<String> logs = history(workflows, removed.getExecutionId()).stream().filter(ExecutionEvent::hasStepLog)
                 .map(e -> e.getStepLog().getLine()).toList();
         assertTrue(logs.contains("deleted StatefulSet/ecommerce-web-database in ecommerce-web"), logs::toString);
 
@@ -298,7 +285,7 @@ class ApplicationTierGrpcTest extends GrpcTestSupport {
             assertEquals("http://" + app + "-development.apps.test/", env(main, "PUBLIC_URL").getValue());
         }
         for (Execution e : List.of(first, second)) {
-            assertTrue(events(e.getExecutionId()).stream().noneMatch(ev -> ev.toString().contains("tok-3f9a7c1e5b")
+            assertTrue(history(workflows, e.getExecutionId()).stream().noneMatch(ev -> ev.toString().contains("tok-3f9a7c1e5b")
                     || ev.toString().contains(cachePassword)));
         }
 

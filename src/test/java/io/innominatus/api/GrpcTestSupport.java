@@ -11,17 +11,25 @@ import com.google.protobuf.Message;
 import com.google.rpc.ErrorInfo;
 import com.google.rpc.Status;
 import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.protobuf.StatusProto;
 import io.innominatus.api.policy.v1.PolicyServiceGrpc;
+import io.innominatus.api.workflow.v1.ExecutionEvent;
+import io.innominatus.api.workflow.v1.ListExecutionEventsRequest;
+import io.innominatus.api.workflow.v1.ListExecutionEventsResponse;
 import io.innominatus.api.workflow.v1.WorkflowServiceGrpc;
 import io.quarkus.test.common.http.TestHTTPResource;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -49,6 +57,36 @@ public abstract class GrpcTestSupport {
     void closeChannel() throws InterruptedException {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
+
+    /** Every stored event of an execution, read page by page through ListExecutionEvents. */
+    public static List<ExecutionEvent> history(WorkflowServiceGrpc.WorkflowServiceBlockingStub stub, String executionId) {
+        List<ExecutionEvent> events = new ArrayList<>();
+        String token = "";
+        do {
+            ListExecutionEventsResponse page = stub.listExecutionEvents(ListExecutionEventsRequest.newBuilder()
+                    .setExecutionId(executionId).setPageToken(token).build());
+            events.addAll(page.getEventsList());
+            token = page.getNextPageToken();
+        } while (!token.isEmpty());
+        return events;
+    }
+
+    /** Passes messages as raw bytes, for requests no generated stub could build. */
+    public static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
+        @Override
+        public InputStream stream(byte[] value) {
+            return new ByteArrayInputStream(value);
+        }
+
+        @Override
+        public byte[] parse(InputStream stream) {
+            try {
+                return stream.readAllBytes();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    };
 
     /** A file of src/test/resources. */
     public static String resource(String name) {

@@ -15,11 +15,8 @@ import io.grpc.stub.ClientCalls;
 import io.innominatus.api.workflow.v1.*;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -284,22 +281,6 @@ class HostileInputGrpcTest extends GrpcTestSupport {
                 .setPageSize(1000).build()).getEventsList().stream().filter(ExecutionEvent::hasStepLog)
                 .map(e -> e.getStepLog().getLine()).toList();
     }
-
-    private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
-        @Override
-        public InputStream stream(byte[] value) {
-            return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-            try {
-                return stream.readAllBytes();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-    };
 
     /** A length-delimited protobuf field. */
     private static byte[] field(int number, byte[] value) {

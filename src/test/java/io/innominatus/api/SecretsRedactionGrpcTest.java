@@ -103,18 +103,6 @@ class SecretsRedactionGrpcTest extends GrpcTestSupport {
         kubelet.shutdownNow();
     }
 
-    private List<ExecutionEvent> events(String executionId) {
-        List<ExecutionEvent> events = new ArrayList<>();
-        String token = "";
-        do {
-            ListExecutionEventsResponse page = workflows.listExecutionEvents(ListExecutionEventsRequest.newBuilder()
-                    .setExecutionId(executionId).setPageToken(token).build());
-            events.addAll(page.getEventsList());
-            token = page.getNextPageToken();
-        } while (!token.isEmpty());
-        return events;
-    }
-
     private static String decoded(Secret secret, String key) {
         if (secret.getData() != null && secret.getData().containsKey(key)) {
             return new String(Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
@@ -166,7 +154,7 @@ class SecretsRedactionGrpcTest extends GrpcTestSupport {
         assertEquals(SecretsTestProfile.QUEUE_TOKEN, decoded(kube.secrets().inNamespace("secret-app")
                 .withName("secret-app-queue-outputs").get(), "token"), "the provisioner's secret output reached its Secret");
 
-        List<ExecutionEvent> events = events(done.getExecutionId());
+        List<ExecutionEvent> events = history(workflows, done.getExecutionId());
         List<String> logLines = events.stream().filter(ExecutionEvent::hasStepLog).map(e -> e.getStepLog().getLine()).toList();
         assertTrue(logLines.contains("token is ********"), logLines::toString);
         assertTrue(logLines.contains("on stderr: ********"), logLines::toString);

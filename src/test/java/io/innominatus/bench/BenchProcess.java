@@ -1,15 +1,13 @@
 package io.innominatus.bench;
 
+import io.innominatus.api.GrpcTestSupport;
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCalls;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -30,24 +28,8 @@ final class BenchProcess implements AutoCloseable {
     /** A unary gRPC method called with raw bytes: any service, no generated stubs needed. */
     static MethodDescriptor<byte[], byte[]> rawUnary(String fullMethodName) {
         return MethodDescriptor.<byte[], byte[]>newBuilder().setType(MethodDescriptor.MethodType.UNARY)
-                .setFullMethodName(fullMethodName).setRequestMarshaller(BYTES).setResponseMarshaller(BYTES).build();
+                .setFullMethodName(fullMethodName).setRequestMarshaller(GrpcTestSupport.BYTES).setResponseMarshaller(GrpcTestSupport.BYTES).build();
     }
-
-    static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
-        @Override
-        public InputStream stream(byte[] value) {
-            return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-            try {
-                return stream.readAllBytes();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-    };
 
     /** {@code grpc.health.v1.Health/Check}: the empty unary RPC every Quarkus gRPC server with health serves. */
     static final MethodDescriptor<byte[], byte[]> HEALTH_CHECK = rawUnary("grpc.health.v1.Health/Check");

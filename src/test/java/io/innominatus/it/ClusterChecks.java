@@ -6,12 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
+import io.innominatus.api.GrpcTestSupport;
 import io.innominatus.api.workflow.v1.Execution;
 import io.innominatus.api.workflow.v1.ExecutionEvent;
 import io.innominatus.api.workflow.v1.ExecutionState;
 import io.innominatus.api.workflow.v1.GetExecutionRequest;
-import io.innominatus.api.workflow.v1.ListExecutionEventsRequest;
-import io.innominatus.api.workflow.v1.ListExecutionEventsResponse;
 import io.innominatus.api.workflow.v1.ListExecutionsRequest;
 import io.innominatus.api.workflow.v1.ListExecutionsResponse;
 import io.innominatus.api.workflow.v1.StepExecution;
@@ -135,18 +134,6 @@ final class ClusterChecks {
         throw new AssertionError(open.size() + " execution(s) did not end: " + open);
     }
 
-    static List<ExecutionEvent> history(WorkflowServiceGrpc.WorkflowServiceBlockingStub stub, String id) {
-        List<ExecutionEvent> events = new ArrayList<>();
-        String token = "";
-        do {
-            ListExecutionEventsResponse page = stub.listExecutionEvents(ListExecutionEventsRequest.newBuilder()
-                    .setExecutionId(id).setPageToken(token).build());
-            events.addAll(page.getEventsList());
-            token = page.getNextPageToken();
-        } while (!token.isEmpty());
-        return events;
-    }
-
     /**
      * Checks that an execution succeeded with a complete history in which every transition happened
      * exactly once, and returns the history.
@@ -154,7 +141,7 @@ final class ClusterChecks {
     static List<ExecutionEvent> verify(WorkflowServiceGrpc.WorkflowServiceBlockingStub stub, String id) {
         Execution execution = get(stub, id);
         assertEquals(ExecutionState.EXECUTION_STATE_SUCCEEDED, execution.getState(), id + ": " + execution.getError());
-        List<ExecutionEvent> events = history(stub, id);
+        List<ExecutionEvent> events = GrpcTestSupport.history(stub, id);
         assertEquals(LongStream.rangeClosed(1, execution.getLastSequence()).boxed().toList(),
                 events.stream().map(ExecutionEvent::getSequence).toList(), id + ": the history has gaps");
         List<String> states = events.stream().filter(ExecutionEvent::hasStateChanged)
@@ -206,7 +193,7 @@ final class ClusterChecks {
         for (Execution e : executions) {
             Instant start = null;
             Instant end = null;
-            for (ExecutionEvent event : history(stub, e.getExecutionId())) {
+            for (ExecutionEvent event : GrpcTestSupport.history(stub, e.getExecutionId())) {
                 if (event.hasStateChanged()) {
                     Instant at = Instant.ofEpochSecond(event.getEventTime().getSeconds(), event.getEventTime().getNanos());
                     if (event.getStateChanged().getTo() == ExecutionState.EXECUTION_STATE_RUNNING) {

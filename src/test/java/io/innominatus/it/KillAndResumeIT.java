@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.StatusRuntimeException;
+import io.innominatus.api.GrpcTestSupport;
 import io.innominatus.api.workflow.v1.Execution;
 import io.innominatus.api.workflow.v1.ExecutionEvent;
 import io.innominatus.api.workflow.v1.ExecutionState;
@@ -119,7 +120,7 @@ class KillAndResumeIT {
     private static int verify(WorkflowServiceGrpc.WorkflowServiceBlockingStub stub, String id) {
         Execution execution = stub.getExecution(GetExecutionRequest.newBuilder().setExecutionId(id).build()).getExecution();
         assertEquals(ExecutionState.EXECUTION_STATE_SUCCEEDED, execution.getState(), id + ": " + execution.getError());
-        List<ExecutionEvent> events = ClusterChecks.history(stub, id);
+        List<ExecutionEvent> events = GrpcTestSupport.history(stub, id);
         assertEquals(LongStream.rangeClosed(1, execution.getLastSequence()).boxed().toList(),
                 events.stream().map(ExecutionEvent::getSequence).toList(), id + ": event history has gaps");
         for (StepExecution step : execution.getStepsList()) {
