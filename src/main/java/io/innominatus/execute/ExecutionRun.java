@@ -507,18 +507,13 @@ final class ExecutionRun {
                 () -> serial.execute(() -> expire(workflowId))));
     }
 
-    /** The workflow ran longer than maxWorkflowDuration: its running steps fail, the rest are skipped. */
-    private void expire(String workflowId) {
-        if (halted || header.state() != ExecutionState.RUNNING || workflows.get(workflowId).state().terminal()) {
-            return;
-        }
-        expired.add(workflowId);
-        String reason = "workflow exceeded maxWorkflowDuration (" + Durations.format(plan.limits().maxWorkflowDuration()) + ")";
+    /** Stops the running attempts of the steps {@code which} selects and records them as FAILED. */
+    private void failRunningAttempts(java.util.function.Predicate<StepKey> which, String reason) {
         flushLogs();
         Change change = new Change();
         Instant now = now();
         for (Attempt attempt : List.copyOf(attempts.values())) {
-            if (attempt.key.workflowId().equals(workflowId)) {
+            if (which.test(attempt.key)) {
                 attempt.stop(reason);
                 attempts.remove(attempt.key);
                 StepRun failed = steps.get(attempt.key).with(StepState.FAILED, attempt.number, reason, Map.of(),
@@ -529,6 +524,16 @@ final class ExecutionRun {
         if (!change.events.isEmpty()) {
             commit(change);
         }
+    }
+
+    /** The workflow ran longer than maxWorkflowDuration: its running steps fail, the rest are skipped. */
+    private void expire(String workflowId) {
+        if (halted || header.state() != ExecutionState.RUNNING || workflows.get(workflowId).state().terminal()) {
+            return;
+        }
+        expired.add(workflowId);
+        String reason = "workflow exceeded maxWorkflowDuration (" + Durations.format(plan.limits().maxWorkflowDuration()) + ")";
+        failRunningAttempts(key -> key.workflowId().equals(workflowId), reason);
         advance();
     }
 
@@ -1111,19 +1116,7 @@ final class ExecutionRun {
         String reason = "innominatus hit an internal error while driving this execution (see the server log at "
                 + now() + "); RetryExecution resumes it";
         try {
-            flushLogs();
-            Change change = new Change();
-            Instant now = now();
-            for (Attempt attempt : List.copyOf(attempts.values())) {
-                attempt.stop(reason);
-                StepRun failed = steps.get(attempt.key).with(StepState.FAILED, attempt.number, reason, Map.of(),
-                        attempt.start, now);
-                change.step(failed).event(finished(failed, now));
-            }
-            attempts.clear();
-            if (!change.events.isEmpty()) {
-                commit(change);
-            }
+            failRunningAttempts(key -> true, reason);
             if (!halted) {
                 finish(ExecutionState.FAILED, reason);
             }
