@@ -36,7 +36,7 @@ public final class ActiveCatalog {
     ActiveCatalog(Catalog catalog) {
         this.catalog = catalog;
         this.admin = catalog.admin().orElseThrow();
-        this.policies = PolicyMerger.merge(admin.file(), admin.rules(), catalog.policyDocuments());
+        this.policies = PolicyMerger.merge(admin.file(), admin.rules(), catalog.policyDocuments(), admin.environments());
         Set<String> known = new TreeSet<>(StepTypes.BUILT_IN.keySet());
         known.addAll(admin.stepTypes().keySet());
         this.knownStepTypes = Collections.unmodifiableSet(known);

@@ -40,6 +40,10 @@ public class CatalogService {
     public record StepTypeView(String type, boolean allowed, boolean registered, String description, String source) {}
 
     /** A reload: whether it was activated, its problems, and the catalog now active. */
+    /** An environment with its delivery target and whether policy allows deployments to it. */
+    public record EnvironmentView(io.innominatus.model.EnvironmentDefinition definition, boolean allowed,
+            boolean requiresApproval, List<String> unsetVariables) {}
+
     public record ReloadResult(boolean activated, List<Diagnostic> diagnostics, Catalog active) {}
 
     /** Where a candidate file would sit in the catalog. */
@@ -211,6 +215,40 @@ public class CatalogService {
         }
         types.sort(java.util.Comparator.comparing(StepTypeView::type));
         return page.apply(types, 100, 500);
+    }
+
+    /**
+     * The environments deployments may name: admin-config's {@code environments:} in file order or, without
+     * it, the entries of {@code allowedEnvironments} and {@code requireApproval} by name.
+     */
+    public PageRequest.Page<EnvironmentView> listEnvironments(PageRequest page) {
+        ActiveCatalog active = active();
+        var policies = active.policies();
+        java.util.Collection<io.innominatus.model.EnvironmentDefinition> definitions;
+        if (!active.admin().environments().isEmpty()) {
+            definitions = active.admin().environments().values();
+        } else {
+            java.util.TreeSet<String> names = new java.util.TreeSet<>(policies.allowedEnvironments().entries());
+            names.addAll(policies.requireApproval());
+            definitions = names.stream().map(active.admin()::environment).toList();
+        }
+        List<EnvironmentView> views = definitions.stream().map(d -> new EnvironmentView(d,
+                policies.allowedEnvironments().permits(d.name()), policies.requiresApproval(d.name()),
+                unsetVariables(d.target()))).toList();
+        return page.apply(views, 100, 500);
+    }
+
+    private static List<String> unsetVariables(io.innominatus.model.DeliveryTarget target) {
+        List<String> credentials = new ArrayList<>();
+        if (target instanceof io.innominatus.model.DeliveryTarget.Cluster c) {
+            credentials.add(c.token());
+        } else if (target instanceof io.innominatus.model.DeliveryTarget.GitOps g) {
+            credentials.add(g.username());
+            credentials.add(g.password());
+        }
+        return credentials.stream().filter(java.util.Objects::nonNull)
+                .flatMap(c -> io.innominatus.parse.EnvironmentReferences.unset(c, System::getenv).stream())
+                .distinct().toList();
     }
 
     public io.innominatus.parse.YamlLoader.Limits limits() {

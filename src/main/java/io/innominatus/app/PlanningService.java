@@ -81,7 +81,7 @@ public class PlanningService {
                 .filter(w -> w.tier() == Tier.PRODUCT && !product.isEmpty() && w.product().equals(product)).toList();
         ResolvedDeployment resolved = Resolver.resolveDeployment(new Resolver.DeploymentRequest(workload, environment,
                 platform, productWorkflows, active.admin().admin(), active.catalog().provisioners(),
-                history.hasSucceeded(workload.name(), environment)));
+                history.hasSucceeded(workload.name(), environment), active.admin().environment(environment)));
         return new PlanOutcome(assemble(resolved, active), workload, diagnostics);
     }
 
@@ -101,7 +101,8 @@ public class PlanningService {
             throw DomainException.InvalidInput.field("workflow_id", "'" + workflowId + "' belongs to product '"
                     + workflow.product() + "' but the application's metadata.product is '" + workload.product() + "'");
         }
-        ResolvedDeployment resolved = Resolver.resolveSingle(workflow, workload, environment, active.admin().admin());
+        ResolvedDeployment resolved = Resolver.resolveSingle(workflow, workload, active.admin().environment(environment),
+                active.admin().admin());
         return new PlanOutcome(assemble(resolved, active), workload, diagnostics);
     }
 
@@ -114,7 +115,8 @@ public class PlanningService {
     public DeploymentPlan planUndeployment(String scoreYaml, String environment, List<String> resources) {
         ActiveCatalog active = catalogs.active();
         ScoreWorkload workload = parseScore(scoreYaml, new ArrayList<>());
-        return assemble(Resolver.resolveUndeployment(workload, resources, environment, active.admin().admin()), active);
+        return assemble(Resolver.resolveUndeployment(workload, resources, active.admin().environment(environment),
+                active.admin().admin()), active);
     }
 
     private DeploymentPlan assemble(ResolvedDeployment resolved, ActiveCatalog active) {

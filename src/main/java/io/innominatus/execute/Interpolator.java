@@ -61,6 +61,9 @@ final class Interpolator {
         if (ref instanceof VariableRef.EnvironmentName) {
             return Optional.of(plan.environment());
         }
+        if (ref instanceof VariableRef.EnvironmentNamespace) {
+            return Optional.of(plan.namespace());
+        }
         if (ref instanceof VariableRef.ExecutionId) {
             return Optional.of(scope.executionId());
         }
@@ -138,7 +141,7 @@ final class Interpolator {
         PlanContext plan = scope.plan();
         Map<String, Object> variables = new LinkedHashMap<>();
         variables.put("application", Map.of("name", plan.application(), "product", plan.product()));
-        variables.put("environment", Map.of("name", plan.environment()));
+        variables.put("environment", Map.of("name", plan.environment(), "namespace", plan.namespace()));
         variables.put("metadata", plan.metadata());
         variables.put("admin", plan.admin());
         variables.put("workflow", Map.of("variables", scope.variables()));

@@ -19,6 +19,8 @@ import java.util.Set;
  * @param policyRules policy rules {@code policy} steps may list by name
  * @param workflowsRoot the catalog directory ({@code workflowPolicies.workflowsRoot}, resolved)
  * @param integrations other top-level blocks (gitea, argocd, vault, …) kept as plain data
+ * @param environments the {@code environments:} block, by name in file order; empty when the file has none
+ *     (then every allowed environment uses the service-wide Kubernetes client and the default namespaces)
  */
 public record AdminConfig(
         String file,
@@ -31,7 +33,8 @@ public record AdminConfig(
         Map<String, StepTypeRegistration> stepTypes,
         Map<String, PolicyRule> policyRules,
         Path workflowsRoot,
-        Map<String, Object> integrations) {
+        Map<String, Object> integrations,
+        Map<String, EnvironmentDefinition> environments) {
 
     public AdminConfig {
         admin = Immutables.deepCopy(admin);
@@ -41,5 +44,12 @@ public record AdminConfig(
         stepTypes = Immutables.orderedCopy(stepTypes);
         policyRules = Immutables.orderedCopy(policyRules);
         integrations = Immutables.deepCopy(integrations);
+        environments = Immutables.orderedCopy(environments);
+    }
+
+    /** How {@code name} is delivered: its definition, or the implicit one when admin-config describes none. */
+    public EnvironmentDefinition environment(String name) {
+        EnvironmentDefinition defined = environments.get(name);
+        return defined != null ? defined : EnvironmentDefinition.implicit(name);
     }
 }

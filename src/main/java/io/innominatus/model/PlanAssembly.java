@@ -44,6 +44,9 @@ public final class PlanAssembly {
         canonical.put("metadata", context.metadata());
         canonical.put("admin", context.admin());
         canonical.put("score", context.scoreDigest());
+        // Where the objects go is part of what an approver approves.
+        canonical.put("namespace", context.namespace());
+        canonical.put("target", List.of(context.target().kind().name(), context.target().description()));
         List<Object> phases = new ArrayList<>();
         for (PlannedPhase phase : plan.phases()) {
             List<Object> workflows = new ArrayList<>();

@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * A parsed {@code ${...}} reference. The namespaces are the interpolation contexts of a step:
  * {@code application.name}, {@code application.product}, {@code metadata.<key>},
- * {@code environment.name}, {@code admin.<key>}, {@code workflow.variables.<key>},
+ * {@code environment.name}, {@code environment.namespace}, {@code admin.<key>}, {@code workflow.variables.<key>},
  * {@code resources.<name>.<output>}, {@code steps.<step>.outputs.<key>}, {@code terraform.<output>}
  * and {@code execution.id}.
  */
@@ -24,6 +24,9 @@ public sealed interface VariableRef {
 
     record EnvironmentName(String expression) implements VariableRef {}
 
+    /** The application's namespace in the environment (the environment's namespace pattern, rendered). */
+    record EnvironmentNamespace(String expression) implements VariableRef {}
+
     /** A value of admin-config's {@code admin:} block; {@code path} may descend into nested maps. */
     record Admin(String expression, List<String> path) implements VariableRef {}
 
@@ -39,7 +42,7 @@ public sealed interface VariableRef {
 
     /** Namespaces accepted in references, for error messages. */
     List<String> NAMESPACES = List.of(
-            "application.name", "application.product", "metadata.<key>", "environment.name", "admin.<key>",
+            "application.name", "application.product", "metadata.<key>", "environment.name", "environment.namespace", "admin.<key>",
             "workflow.variables.<key>", "resources.<name>.<output>", "steps.<step>.outputs.<key>",
             "terraform.<output>", "execution.id");
 
@@ -74,6 +77,9 @@ public sealed interface VariableRef {
             case "environment":
                 if (size == 2 && parts.get(1).equals("name")) {
                     return new EnvironmentName(trimmed);
+                }
+                if (size == 2 && parts.get(1).equals("namespace")) {
+                    return new EnvironmentNamespace(trimmed);
                 }
                 break;
             case "admin":

@@ -20,7 +20,7 @@ import java.util.Optional;
 public final class AdminConfigParser {
 
     static final List<String> CORE_KEYS = List.of("admin", "resourceDefinitions", "publishedProvisioners", "policies",
-            "workflowPolicies", "healthChecks", "stepTypes", "policyRules");
+            "workflowPolicies", "healthChecks", "stepTypes", "policyRules", "environments");
     /** Blocks for integrations that innominatus keeps as plain data. */
     static final List<String> INTEGRATION_KEYS = List.of("gitea", "argocd", "vault", "keycloak", "minio", "prometheus",
             "grafana", "kubernetesDashboard", "providers");
@@ -151,9 +151,11 @@ public final class AdminConfigParser {
         }
         Map<String, PolicyRule> policyRules = r.field(doc, "policyRules", "", false)
                 .flatMap(n -> r.mapping(n, "policyRules")).map(m -> readPolicyRules(r, m)).orElse(Map.of());
+        Map<String, io.innominatus.model.EnvironmentDefinition> environments = r.field(doc, "environments", "", false)
+                .flatMap(n -> r.mapping(n, "environments")).map(m -> EnvironmentsReader.read(r, m, directory))
+                .orElse(Map.of());
         AdminConfig config = new AdminConfig(file, directory, admin, provisioners, published, rules, healthChecks, stepTypes,
-                policyRules,
-                workflowsRoot, integrations);
+                policyRules, workflowsRoot, integrations, environments);
         return new Result(Optional.of(config), r.diagnostics());
     }
 

@@ -20,9 +20,25 @@ public final class PolicyMerger {
     private PolicyMerger() {}
 
     public static EffectivePolicies merge(String adminFile, PolicyRules admin, List<PolicyDocument> documents) {
+        return merge(adminFile, admin, documents, java.util.Map.of());
+    }
+
+    /**
+     * As {@link #merge(String, PolicyRules, List)}, with admin-config's {@code environments:}: when present,
+     * its names are an allow-list of environments like {@code allowedEnvironments} (the two intersect), and
+     * its {@code requireApproval: true} environments join {@code security.requireApproval}.
+     */
+    public static EffectivePolicies merge(String adminFile, PolicyRules admin, List<PolicyDocument> documents,
+            java.util.Map<String, io.innominatus.model.EnvironmentDefinition> definedEnvironments) {
         List<PolicyRules> all = new ArrayList<>();
         List<EffectivePolicies.PolicySource> sources = new ArrayList<>();
         all.add(admin);
+        if (!definedEnvironments.isEmpty()) {
+            all.add(new PolicyRules(adminFile, null, null, null, null, null, null, null, null,
+                    List.copyOf(definedEnvironments.keySet()), definedEnvironments.values().stream()
+                    .filter(io.innominatus.model.EnvironmentDefinition::requireApproval)
+                    .map(io.innominatus.model.EnvironmentDefinition::name).toList(), null, null, null));
+        }
         sources.add(new EffectivePolicies.PolicySource(adminFile, "AdminConfig", ""));
         for (PolicyDocument document : documents) {
             all.add(document.rules());

@@ -15,7 +15,8 @@ import java.util.Map;
 
 /**
  * The application workflow generated from a Score file: one {@code provision-<resource>} step per
- * resource, then {@code deploy-application} into the namespace named after the application.
+ * resource, then {@code deploy-application} into the application's namespace of the environment (its
+ * namespace pattern, default {@code <application>-<environment>}).
  */
 public final class ApplicationWorkflow {
 
@@ -59,7 +60,7 @@ public final class ApplicationWorkflow {
         }
         Map<String, Object> deployConfig = new LinkedHashMap<>();
         deployConfig.put("workload", workload.name());
-        steps.add(new StepDefinition(DEPLOY_STEP, "kubernetes", deployConfig, workload.name(), null, List.of(), null, null,
+        steps.add(new StepDefinition(DEPLOY_STEP, "kubernetes", deployConfig, null, null, List.of(), null, null,
                 When.ON_SUCCESS, null, null, false, List.of(), new SourceLocation(file, 1, 1), List.of()));
         return new io.innominatus.model.WorkflowDefinition(Tier.APPLICATION, NAME, workload.product(), workload.name(),
                 "Generated from the Score file: provisions its resources and deploys its workload", "", Phase.DEPLOYMENT,
@@ -77,7 +78,10 @@ public final class ApplicationWorkflow {
         String file = "score.yaml";
         SourceLocation location = new SourceLocation(file, 1, 1);
         List<StepDefinition> steps = new ArrayList<>();
-        steps.add(step(REMOVE_STEP, "kubernetes", Map.of("operation", "delete", "workload", workload.name()), location));
+        // Everything the application's deployments recorded in this environment, and workload objects of
+        // deployments made before the inventory existed.
+        steps.add(step(REMOVE_STEP, "kubernetes", Map.of("operation", "delete", "workload", workload.name(),
+                "inventory", true), location));
         for (String resource : resources) {
             steps.add(step(DEPROVISION_PREFIX + resource, StepTypes.RESOURCE_PROVISIONING,
                     Map.of("resource", resource, "operation", "delete"), location));

@@ -1,6 +1,8 @@
 package io.innominatus.resolve;
 
+import io.innominatus.model.DeliveryTarget;
 import io.innominatus.model.DeploymentPlan;
+import io.innominatus.model.EnvironmentDefinition;
 import io.innominatus.model.Diagnostic;
 import io.innominatus.model.PlanContext;
 import io.innominatus.model.PlannedStep;
@@ -38,6 +40,7 @@ public final class Resolver {
      * @param admin admin-config's {@code admin:} block
      * @param provisioners resource provisioners defined in the catalog, in matching order
      * @param deployedBefore whether the application already had a successful deployment to the environment
+     * @param delivery how the environment is delivered (its target and namespace pattern)
      */
     public record DeploymentRequest(
             ScoreWorkload workload,
@@ -46,7 +49,20 @@ public final class Resolver {
             List<WorkflowDefinition> productWorkflows,
             Map<String, Object> admin,
             List<Provisioner> provisioners,
-            boolean deployedBefore) {}
+            boolean deployedBefore,
+            EnvironmentDefinition delivery) {
+
+        public DeploymentRequest {
+            delivery = delivery == null ? EnvironmentDefinition.implicit(environment) : delivery;
+        }
+
+        /** A request for an environment that admin-config does not describe. */
+        public DeploymentRequest(ScoreWorkload workload, String environment, List<WorkflowDefinition> platformWorkflows,
+                List<WorkflowDefinition> productWorkflows, Map<String, Object> admin, List<Provisioner> provisioners,
+                boolean deployedBefore) {
+            this(workload, environment, platformWorkflows, productWorkflows, admin, provisioners, deployedBefore, null);
+        }
+    }
 
     private static final Comparator<ResolvedWorkflow> EXECUTION_ORDER = Comparator
             .comparing((ResolvedWorkflow w) -> w.planned().phase())
@@ -80,21 +96,26 @@ public final class Resolver {
                     }
                 });
         resolved.sort(EXECUTION_ORDER);
-        return new ResolvedDeployment(DeploymentPlan.Kind.DEPLOYMENT, context(workload, request.environment(), request.admin(),
+        return new ResolvedDeployment(DeploymentPlan.Kind.DEPLOYMENT, context(workload, request.delivery(), request.admin(),
                 resources.provisioners()), resolved);
     }
 
     /** Resolves one workflow run explicitly, whatever its triggers. */
     public static ResolvedDeployment resolveSingle(WorkflowDefinition workflow, ScoreWorkload workload, String environment,
             Map<String, Object> admin) {
+        return resolveSingle(workflow, workload, EnvironmentDefinition.implicit(environment), admin);
+    }
+
+    public static ResolvedDeployment resolveSingle(WorkflowDefinition workflow, ScoreWorkload workload,
+            EnvironmentDefinition environment, Map<String, Object> admin) {
         ResolvedWorkflow resolved = resolve(workflow, List.of(), workload, admin);
         return new ResolvedDeployment(DeploymentPlan.Kind.WORKFLOW, context(workload, environment, admin, Map.of()),
                 List.of(resolved));
     }
 
     /** Resolves the removal of an application: its generated undeployment workflow only. */
-    public static ResolvedDeployment resolveUndeployment(ScoreWorkload workload, List<String> resources, String environment,
-            Map<String, Object> admin) {
+    public static ResolvedDeployment resolveUndeployment(ScoreWorkload workload, List<String> resources,
+            EnvironmentDefinition environment, Map<String, Object> admin) {
         ResolvedWorkflow resolved = resolve(ApplicationWorkflow.undeployment(workload, resources), List.of(Trigger.MANUAL),
                 workload, admin);
         return new ResolvedDeployment(DeploymentPlan.Kind.UNDEPLOYMENT, context(workload, environment, admin, Map.of()),
@@ -189,9 +210,11 @@ public final class Resolver {
         return List.of();
     }
 
-    private static PlanContext context(ScoreWorkload workload, String environment, Map<String, Object> admin,
+    private static PlanContext context(ScoreWorkload workload, EnvironmentDefinition environment, Map<String, Object> admin,
             Map<String, Provisioner> provisioners) {
-        return new PlanContext(workload.name(), workload.product(), environment, workload.metadata(), admin,
-                workload.resources(), provisioners, workload.document(), workload.digest());
+        String namespace = DeliveryPlacement.namespace(environment, workload);
+        DeliveryTarget target = DeliveryPlacement.target(environment, workload);
+        return new PlanContext(workload.name(), workload.product(), environment.name(), workload.metadata(), admin,
+                workload.resources(), provisioners, workload.document(), workload.digest(), namespace, target);
     }
 }

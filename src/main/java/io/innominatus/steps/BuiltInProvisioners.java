@@ -13,7 +13,6 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.innominatus.parse.StepReader;
 import io.innominatus.steps.ProvisioningTarget.Provisioned;
 import java.security.SecureRandom;
@@ -40,11 +39,7 @@ final class BuiltInProvisioners {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
     static final String DEFAULT_DNS_DOMAIN = "localhost";
-    private final KubernetesApply kube;
-
-    BuiltInProvisioners(KubernetesApply kube) {
-        this.kube = kube;
-    }
+    BuiltInProvisioners() {}
 
     Provisioned provision(ProvisioningTarget target) {
         return switch (target.provisioner().builtIn()) {
@@ -77,7 +72,7 @@ final class BuiltInProvisioners {
                     + ") in namespace " + t.namespace());
             return new Provisioned(outputs, Set.of(), List.of());
         }
-        kube.ensureNamespace(t.context(), t.namespace());
+        t.delivery().ensureNamespace(t.context(), t.namespace());
         Secret credentials = credentials(t, secretName, Map.of("username", username, "database", database),
                 password -> Map.of("password", password,
                         "uri", "postgresql://" + username + ":" + password + "@" + host + ":5432/" + database));
@@ -92,7 +87,7 @@ final class BuiltInProvisioners {
                 .withNewReadinessProbe().withNewExec().withCommand("sh", "-c", "pg_isready -U \"$POSTGRES_USER\" -d \"$POSTGRES_DB\"")
                 .endExec().withPeriodSeconds(5).endReadinessProbe().build();
         List<String> objects = new ArrayList<>();
-        objects.add(KubernetesApply.reference(credentials, t.namespace()));
+        objects.add(t.delivery().reference(credentials, t.namespace()));
         objects.addAll(statefulService(t, name, container, 5432, t.param("size", "1Gi")));
         return new Provisioned(outputs, Set.of(), objects);
     }
@@ -110,7 +105,7 @@ final class BuiltInProvisioners {
                     + ") in namespace " + t.namespace());
             return new Provisioned(outputs, Set.of(), List.of());
         }
-        kube.ensureNamespace(t.context(), t.namespace());
+        t.delivery().ensureNamespace(t.context(), t.namespace());
         Secret credentials = credentials(t, secretName, Map.of("username", "default"), password -> Map.of("password", password));
         var container = new ContainerBuilder().withName("redis").withImage(t.param("image", "redis:7-alpine"))
                 .withEnv(secretEnv("REDIS_PASSWORD", secretName, "password"))
@@ -119,7 +114,7 @@ final class BuiltInProvisioners {
                 .withNewReadinessProbe().withNewTcpSocket().withPort(new IntOrString(6379)).endTcpSocket()
                 .withPeriodSeconds(5).endReadinessProbe().build();
         List<String> objects = new ArrayList<>();
-        objects.add(KubernetesApply.reference(credentials, t.namespace()));
+        objects.add(t.delivery().reference(credentials, t.namespace()));
         objects.addAll(statefulService(t, name, container, 6379, null));
         return new Provisioned(outputs, Set.of(), objects);
     }
@@ -145,13 +140,16 @@ final class BuiltInProvisioners {
                 .withTargetPort(new IntOrString(port)).endPort().endSpec().build();
         List<String> objects = new ArrayList<>();
         for (HasMetadata object : List.of(workload, service)) {
-            kube.apply(t.context(), t.namespace(), object);
-            objects.add(KubernetesApply.reference(object, t.namespace()));
+            t.delivery().apply(t.context(), t.namespace(), object);
+            objects.add(t.delivery().reference(object, t.namespace()));
         }
         if (volumeSize != null) {
-            objects.add("v1|PersistentVolumeClaim|" + t.namespace() + "|data-" + name + "-0");
+            if (!t.delivery().committed()) {
+                // Made by the cluster from the claim template; a repository holds the StatefulSet only.
+                objects.add("v1|PersistentVolumeClaim|" + t.namespace() + "|data-" + name + "-0");
+            }
         }
-        kube.awaitReady(t.context(), t.namespace(), List.of(workload), KubernetesApply.DEFAULT_WAIT);
+        t.delivery().awaitReady(t.context(), t.namespace(), List.of(workload), KubernetesApply.DEFAULT_WAIT);
         return objects;
     }
 
@@ -162,7 +160,7 @@ final class BuiltInProvisioners {
             t.context().log("dry run: would create PersistentVolumeClaim " + name + " in namespace " + t.namespace());
             return new Provisioned(outputs, Set.of(), List.of());
         }
-        kube.ensureNamespace(t.context(), t.namespace());
+        t.delivery().ensureNamespace(t.context(), t.namespace());
         var spec = new PersistentVolumeClaimBuilder().withNewMetadata().withName(name).endMetadata().withNewSpec()
                 .withAccessModes(t.param("accessMode", "ReadWriteOnce")).withNewResources()
                 .addToRequests("storage", quantity(t.param("size", "1Gi"), t)).endResources();
@@ -171,8 +169,8 @@ final class BuiltInProvisioners {
             spec = spec.withStorageClassName(storageClass);
         }
         PersistentVolumeClaim claim = spec.endSpec().build();
-        kube.apply(t.context(), t.namespace(), claim);
-        return new Provisioned(outputs, Set.of(), List.of(KubernetesApply.reference(claim, t.namespace())));
+        t.delivery().apply(t.context(), t.namespace(), claim);
+        return new Provisioned(outputs, Set.of(), List.of(t.delivery().reference(claim, t.namespace())));
     }
 
     private Provisioned route(ProvisioningTarget t) {
@@ -191,7 +189,7 @@ final class BuiltInProvisioners {
                     + t.namespace());
             return new Provisioned(outputs, Set.of(), List.of());
         }
-        kube.ensureNamespace(t.context(), t.namespace());
+        t.delivery().ensureNamespace(t.context(), t.namespace());
         var ingress = new IngressBuilder().withNewMetadata().withName(name).endMetadata().withNewSpec();
         Object ingressClass = t.context().plan().admin().get("ingressClassName");
         if (ingressClass != null) {
@@ -200,8 +198,8 @@ final class BuiltInProvisioners {
         HasMetadata object = ingress.addNewRule().withHost(host).withNewHttp().addNewPath().withPath(path)
                 .withPathType("Prefix").withNewBackend().withNewService().withName(service).withNewPort().withNumber(port)
                 .endPort().endService().endBackend().endPath().endHttp().endRule().endSpec().build();
-        kube.apply(t.context(), t.namespace(), object);
-        return new Provisioned(outputs, Set.of(), List.of(KubernetesApply.reference(object, t.namespace())));
+        t.delivery().apply(t.context(), t.namespace(), object);
+        return new Provisioned(outputs, Set.of(), List.of(t.delivery().reference(object, t.namespace())));
     }
 
     private Provisioned dns(ProvisioningTarget t) {
@@ -242,29 +240,18 @@ final class BuiltInProvisioners {
      */
     private Secret credentials(ProvisioningTarget t, String name, Map<String, String> fixed,
             java.util.function.Function<String, Map<String, String>> withPassword) {
-        var secrets = kube.client().secrets().inNamespace(t.namespace());
-        Secret existing = KubernetesApply.call(() -> secrets.withName(name).get(), "read Secret/" + name);
-        if (existing == null) {
-            Map<String, String> secretData = withPassword.apply(password());
+        Map<String, String> secretData = withPassword.apply(password());
+        Map<String, String> data = new LinkedHashMap<>(fixed);
+        data.putAll(secretData);
+        Secret fresh = new SecretBuilder().withNewMetadata().withName(name).withNamespace(t.namespace())
+                .withAnnotations(Map.of("innominatus.io/resource", t.key())).endMetadata()
+                .withType("Opaque").withStringData(data).build();
+        // Creating rather than applying makes two concurrent provisionings agree on one password.
+        java.util.Optional<Secret> before = t.delivery().find(Secret.class, t.namespace(), name);
+        Secret existing = before.orElseGet(() -> t.delivery().createIfAbsent(t.context(), Secret.class, t.namespace(), fresh));
+        if (before.isEmpty()) {
             secretData.values().forEach(t.context()::secret);
-            Map<String, String> data = new LinkedHashMap<>(fixed);
-            data.putAll(secretData);
-            Secret secret = new SecretBuilder().withNewMetadata().withName(name).withNamespace(t.namespace())
-                    .withLabels(KubernetesApply.labels(t.context()))
-                    .withAnnotations(Map.of("innominatus.io/resource", t.key())).endMetadata()
-                    .withType("Opaque").withStringData(data).build();
-            existing = KubernetesApply.call(() -> {
-                try {
-                    Secret created = secrets.resource(secret).create();
-                    t.context().log("created Secret/" + name + " with generated credentials");
-                    return created;
-                } catch (KubernetesClientException e) {
-                    if (e.getCode() == 409) {
-                        return secrets.withName(name).get();
-                    }
-                    throw e;
-                }
-            }, "create Secret/" + name);
+            t.context().log("created Secret/" + name + " with generated credentials");
         } else {
             t.context().log("Secret/" + name + " exists; keeping its credentials");
         }

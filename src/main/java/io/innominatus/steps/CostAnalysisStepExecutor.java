@@ -22,10 +22,16 @@ import java.util.Map;
 public class CostAnalysisStepExecutor implements StepExecutor {
 
     private static final BigDecimal GIB = BigDecimal.valueOf(1024L * 1024 * 1024);
-    private final KubernetesClient client;
+    private final Deliveries deliveries;
 
+    @jakarta.inject.Inject
+    public CostAnalysisStepExecutor(Deliveries deliveries) {
+        this.deliveries = deliveries;
+    }
+
+    /** Cost analysis on one cluster. */
     public CostAnalysisStepExecutor(KubernetesClient client) {
-        this.client = client;
+        this(Deliveries.of(client));
     }
 
     @Override
@@ -70,17 +76,16 @@ public class CostAnalysisStepExecutor implements StepExecutor {
         BigDecimal cpuPrice = number(pricing.get("cpuCoreMonth"), "admin-config admin.pricing.cpuCoreMonth");
         BigDecimal memoryPrice = number(pricing.get("memoryGiBMonth"), "admin-config admin.pricing.memoryGiBMonth");
         String currency = pricing.get("currency") == null ? "USD" : String.valueOf(pricing.get("currency"));
-        String namespace = context.namespace().or(() -> context.string("namespace")).orElse(context.plan().application());
+        String namespace = KubernetesStepExecutor.namespace(context);
         BigDecimal[] totals = {BigDecimal.ZERO, BigDecimal.ZERO};
-        KubernetesApply.call(() -> {
-            for (var d : client.apps().deployments().inNamespace(namespace).list().getItems()) {
-                add(totals, d.getSpec().getReplicas(), d.getSpec().getTemplate().getSpec());
-            }
-            for (var s : client.apps().statefulSets().inNamespace(namespace).list().getItems()) {
-                add(totals, s.getSpec().getReplicas(), s.getSpec().getTemplate().getSpec());
-            }
-            return null;
-        }, "read the workloads of namespace " + namespace);
+        // Read from the environment's target: the cluster's objects, or the files a repository holds for it.
+        Delivery delivery = deliveries.open(context);
+        for (var d : delivery.list(io.fabric8.kubernetes.api.model.apps.Deployment.class, namespace)) {
+            add(totals, d.getSpec().getReplicas(), d.getSpec().getTemplate().getSpec());
+        }
+        for (var s : delivery.list(io.fabric8.kubernetes.api.model.apps.StatefulSet.class, namespace)) {
+            add(totals, s.getSpec().getReplicas(), s.getSpec().getTemplate().getSpec());
+        }
         BigDecimal cost = totals[0].multiply(cpuPrice).add(totals[1].multiply(memoryPrice)).setScale(2, RoundingMode.HALF_UP);
         BigDecimal budget = context.config().get("budget") == null ? null : number(context.config().get("budget"),
                 "config.budget");

@@ -25,11 +25,9 @@ import java.util.Set;
 final class DefinedProvisioners {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final KubernetesApply kube;
     private final StepExecutorRegistry executors;
 
-    DefinedProvisioners(KubernetesApply kube, StepExecutorRegistry executors) {
-        this.kube = kube;
+    DefinedProvisioners(StepExecutorRegistry executors) {
         this.executors = executors;
     }
 
@@ -39,17 +37,14 @@ final class DefinedProvisioners {
     Provisioned template(ProvisioningTarget t) {
         Provisioner p = t.provisioner();
         List<HasMetadata> objects = p.manifests() == null ? List.of() : Manifests.load(p.manifests(),
-                Optional.ofNullable(p.baseDirectory()), text -> ProvisionerTemplates.render(text, t, Map.of()), kube.client(),
+                Optional.ofNullable(p.baseDirectory()), text -> ProvisionerTemplates.render(text, t, Map.of()),
                 "provisioner " + p.type() + " manifests");
         checkNamespace(t, objects);
         Map<String, String> outputs = new LinkedHashMap<>();
         p.outputs().forEach((name, template) -> outputs.put(name, ProvisionerTemplates.render(template, t, Map.of())));
-        if (t.dryRun()) {
-            objects.forEach(o -> t.context().log("dry run: would apply " + Manifests.describe(o) + " in " + t.namespace()));
-            return new Provisioned(outputs, Set.of(), List.of());
-        }
+        // A dry run goes through the same calls: its delivery reports what it would change.
         if (!objects.isEmpty()) {
-            kube.ensureNamespace(t.context(), t.namespace());
+            t.delivery().ensureNamespace(t.context(), t.namespace());
         }
         List<String> applied = new ArrayList<>();
         for (HasMetadata object : objects) {
@@ -57,10 +52,10 @@ final class DefinedProvisioners {
             if (object instanceof Secret secret) {
                 KubernetesApply.registerSecrets(t.context(), secret);
             }
-            kube.apply(t.context(), t.namespace(), object);
-            applied.add(KubernetesApply.reference(object, t.namespace()));
+            t.delivery().apply(t.context(), t.namespace(), object);
+            applied.add(t.delivery().reference(object, t.namespace()));
         }
-        kube.awaitReady(t.context(), t.namespace(), objects, KubernetesApply.DEFAULT_WAIT);
+        t.delivery().awaitReady(t.context(), t.namespace(), objects, KubernetesApply.DEFAULT_WAIT);
         return new Provisioned(outputs, Set.of(), applied);
     }
 

@@ -1,12 +1,15 @@
 package io.innominatus.steps;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.innominatus.model.EffectivePolicies;
 import io.innominatus.parse.Durations;
+import io.innominatus.store.DeliveryInventory;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,24 +18,34 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * {@code kubernetes}: server-side applies manifests ({@code config.manifests}: a directory relative to
- * the workflow file, or inline YAML) into the step's {@code namespace} (created if missing), optionally
- * waits for Deployments and StatefulSets to become ready ({@code config.wait}), and outputs what it
- * applied. With {@code secretsAccess.kubernetes: namespace-scoped} (the default) it refuses
- * cluster-scoped objects other than the namespace and objects aimed at another namespace.
+ * {@code kubernetes}: applies manifests ({@code config.manifests}: a directory relative to the workflow
+ * file, or inline YAML) into the step's {@code namespace} (default: the environment's namespace of the
+ * application; created if missing) on the environment's delivery target, optionally waits for Deployments
+ * and StatefulSets to become ready ({@code config.wait}; clusters only), and outputs what it applied. With
+ * {@code secretsAccess.kubernetes: namespace-scoped} (the default) it refuses cluster-scoped objects other
+ * than the namespace and objects aimed at another namespace. {@code operation: delete} removes objects:
+ * those of {@code config.manifests}, with {@code config.inventory: true} everything the application's
+ * deployments recorded in this environment, and with {@code config.deleteNamespace: true} the namespaces
+ * innominatus created for it there.
  */
 @ApplicationScoped
 public class KubernetesStepExecutor implements StepExecutor {
 
     private static final Pattern NAMESPACE = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
-    private final KubernetesClient client;
-    private final KubernetesApply kube;
+    private final Deliveries deliveries;
     private final WorkloadSource workloads;
+    private final DeliveryInventory inventory;
 
-    public KubernetesStepExecutor(KubernetesClient client, WorkloadSource workloads) {
-        this.client = client;
-        this.kube = new KubernetesApply(client);
+    @Inject
+    public KubernetesStepExecutor(Deliveries deliveries, WorkloadSource workloads, DeliveryInventory inventory) {
+        this.deliveries = deliveries;
         this.workloads = workloads;
+        this.inventory = inventory;
+    }
+
+    /** A step against one cluster, without an inventory. */
+    public KubernetesStepExecutor(KubernetesClient client, WorkloadSource workloads) {
+        this(Deliveries.of(client), workloads, null);
     }
 
     @Override
@@ -45,51 +58,45 @@ public class KubernetesStepExecutor implements StepExecutor {
 
     @Override
     public Uni<StepResult> execute(StepContext context) {
-        if (deleting(context)) {
-            return Uni.createFrom().item(() -> delete(context, false));
-        }
-        return Uni.createFrom().item(() -> {
-            Target target = target(context);
-            kube.ensureNamespace(context, target.namespace());
-            List<String> applied = new ArrayList<>();
-            int done = 0;
-            for (HasMetadata object : target.objects()) {
-                context.cancellation().check();
-                if (object instanceof Secret secret) {
-                    KubernetesApply.registerSecrets(context, secret);
-                }
-                kube.apply(context, target.namespace(), object);
-                applied.add(Manifests.describe(object));
-                context.progress(100 * ++done / Math.max(1, target.objects().size()), "applied " + Manifests.describe(object));
-            }
-            if (target.awaitRollout()) {
-                kube.awaitReady(context, target.namespace(), target.objects(), target.waitTimeout());
-            }
-            Map<String, String> outputs = new LinkedHashMap<>();
-            outputs.put("namespace", target.namespace());
-            outputs.put("applied", String.join(",", applied));
-            outputs.put("count", Integer.toString(applied.size()));
-            return StepResult.of(outputs);
-        });
+        return Uni.createFrom().item(() -> run(context, false));
     }
 
     @Override
     public Uni<StepResult> dryRun(StepContext context) {
-        if (deleting(context)) {
-            return Uni.createFrom().item(() -> delete(context, true));
-        }
-        return Uni.createFrom().item(() -> {
-            Target target = target(context);
-            boolean namespaceExists = KubernetesApply.call(() -> client.namespaces().withName(target.namespace()).get() != null, "read namespace");
-            context.log("dry run: namespace " + target.namespace() + (namespaceExists ? " exists" : " would be created"));
-            for (HasMetadata object : target.objects()) {
-                boolean exists = namespaceExists && KubernetesApply.call(() -> kube.resource(object, target.namespace()).get()
-                        != null, "read " + Manifests.describe(object));
-                context.log("dry run: would " + (exists ? "update " : "create ") + Manifests.describe(object)
-                        + (KubernetesApply.namespaced(object) ? " in " + target.namespace() : ""));
+        return Uni.createFrom().item(() -> run(context, true));
+    }
+
+    /** Both paths: a dry run's delivery reads and reports, a real one changes the target. */
+    private StepResult run(StepContext context, boolean dryRun) {
+        Delivery delivery = deliveries.open(context, dryRun);
+        Map<String, String> outputs = deleting(context) ? delete(context, delivery) : apply(context, delivery);
+        delivery.complete().ifPresent(commit -> outputs.put("commit", commit));
+        return StepResult.of(outputs);
+    }
+
+    private Map<String, String> apply(StepContext context, Delivery delivery) {
+        Target target = target(context);
+        delivery.ensureNamespace(context, target.namespace());
+        List<String> applied = new ArrayList<>();
+        int done = 0;
+        for (HasMetadata object : target.objects()) {
+            context.cancellation().check();
+            if (object instanceof Secret secret) {
+                KubernetesApply.registerSecrets(context, secret);
             }
-            return StepResult.of(Map.of("namespace", target.namespace(), "count", Integer.toString(target.objects().size())));
-        });
+            delivery.apply(context, target.namespace(), object);
+            applied.add(Manifests.describe(object));
+            context.progress(100 * ++done / Math.max(1, target.objects().size()), "applied " + Manifests.describe(object));
+        }
+        if (target.awaitRollout()) {
+            delivery.awaitReady(context, target.namespace(), target.objects(), target.waitTimeout());
+        }
+        Map<String, String> outputs = new LinkedHashMap<>();
+        outputs.put("namespace", target.namespace());
+        outputs.put("applied", String.join(",", applied));
+        outputs.put("count", Integer.toString(applied.size()));
+        outputs.put("target", delivery.describe());
+        return outputs;
     }
 
     private static boolean deleting(StepContext context) {
@@ -100,86 +107,123 @@ public class KubernetesStepExecutor implements StepExecutor {
         return operation.equals("delete");
     }
 
-    private static String namespace(StepContext context) {
-        String namespace = context.namespace().or(() -> context.string("namespace"))
-                .orElse(context.plan().application());
+    /** The step's namespace: its own, or the environment's namespace of the application. */
+    static String namespace(StepContext context) {
+        String namespace = context.namespace().or(() -> context.string("namespace")).orElse(context.plan().namespace());
         if (!NAMESPACE.matcher(namespace).matches()) {
             throw new StepFailure("namespace '" + namespace + "' is not a valid Kubernetes namespace name");
         }
         return namespace;
     }
 
-    /**
-     * {@code operation: delete}: deletes the objects of {@code config.manifests}, with {@code config.workload}
-     * the objects rendered from the application's Score workload (found by their labels), and with
-     * {@code config.deleteNamespace: true} finally the namespace, if innominatus created it for this application.
-     */
-    private StepResult delete(StepContext context, boolean dryRun) {
+    private Map<String, String> delete(StepContext context, Delivery delivery) {
         String namespace = namespace(context);
         List<String> references = new ArrayList<>();
-        for (HasMetadata object : Manifests.load(context, client, "manifests")) {
-            references.add(KubernetesApply.reference(object, namespace));
+        for (HasMetadata object : Manifests.load(context, "manifests")) {
+            references.add(delivery.reference(object, namespace));
         }
         if (context.string("workload").isPresent()) {
-            String selector = "innominatus.io/application=" + context.plan().application() + ","
-                    + ScoreWorkloadRenderer.PART_LABEL + "=" + ScoreWorkloadRenderer.WORKLOAD_PART;
-            KubernetesApply.call(() -> {
-                var labels = Map.of("innominatus.io/application", context.plan().application(),
-                        ScoreWorkloadRenderer.PART_LABEL, ScoreWorkloadRenderer.WORKLOAD_PART);
-                client.apps().deployments().inNamespace(namespace).withLabels(labels).list().getItems()
-                        .forEach(o -> references.add(KubernetesApply.reference(o, namespace)));
-                client.services().inNamespace(namespace).withLabels(labels).list().getItems()
-                        .forEach(o -> references.add(KubernetesApply.reference(o, namespace)));
-                client.configMaps().inNamespace(namespace).withLabels(labels).list().getItems()
-                        .forEach(o -> references.add(KubernetesApply.reference(o, namespace)));
-                client.secrets().inNamespace(namespace).withLabels(labels).list().getItems()
-                        .forEach(o -> references.add(KubernetesApply.reference(o, namespace)));
-                return null;
-            }, "list the workload objects (" + selector + ") in " + namespace);
+            references.addAll(workloadObjects(context, delivery, namespace));
         }
-        boolean deleteNamespace = context.flag("deleteNamespace", false);
-        if (references.isEmpty() && !deleteNamespace) {
-            context.log("nothing to delete in namespace " + namespace);
-        }
-        for (String reference : references) {
-            context.cancellation().check();
-            if (dryRun) {
-                context.log("dry run: would delete " + reference.replace('|', ' '));
-            } else {
-                kube.delete(context, reference);
+        List<String> namespaces = new ArrayList<>();
+        if (context.flag("inventory", false)) {
+            List<DeliveryInventory.Entry> recorded = recorded(context);
+            // Last created, first removed; a resource's objects go with the resource, namespaces at the end.
+            for (int i = recorded.size() - 1; i >= 0; i--) {
+                DeliveryInventory.Entry entry = recorded.get(i);
+                if (!entry.resourceKey().isEmpty() || isNamespace(entry.reference())) {
+                    continue;
+                }
+                references.add(entry.reference());
             }
         }
-        boolean namespaceDeleted = deleteNamespace && deleteOwnNamespace(context, namespace, dryRun);
-        return StepResult.of(Map.of("namespace", namespace, "deleted", Integer.toString(references.size()),
-                "namespaceDeleted", Boolean.toString(namespaceDeleted)));
+        boolean deleteNamespace = context.flag("deleteNamespace", false);
+        if (deleteNamespace) {
+            namespaces.add(namespace);
+            for (DeliveryInventory.Entry entry : recorded(context)) {
+                String name = KubernetesApply.ObjectReference.parse(entry.reference()).name();
+                if (entry.resourceKey().isEmpty() && isNamespace(entry.reference()) && !namespaces.contains(name)) {
+                    namespaces.add(name);
+                }
+            }
+        }
+        if (references.isEmpty() && namespaces.isEmpty()) {
+            context.log("nothing recorded to delete for " + context.plan().application() + " in "
+                    + context.plan().environment());
+        }
+        int deleted = 0;
+        for (String reference : references.stream().distinct().toList()) {
+            context.cancellation().check();
+            if (delivery.delete(context, reference)) {
+                deleted++;
+            }
+        }
+        int namespacesDeleted = 0;
+        for (String name : namespaces) {
+            if (deleteOwnNamespace(context, delivery, name)) {
+                namespacesDeleted++;
+            }
+        }
+        Map<String, String> outputs = new LinkedHashMap<>();
+        outputs.put("namespace", namespace);
+        outputs.put("deleted", Integer.toString(deleted));
+        outputs.put("namespaceDeleted", Boolean.toString(namespacesDeleted > 0));
+        outputs.put("target", delivery.describe());
+        return outputs;
     }
 
-    /** Deletes the namespace when innominatus created it for this application; leaves any other namespace alone. */
-    private boolean deleteOwnNamespace(StepContext context, String namespace, boolean dryRun) {
-        var existing = KubernetesApply.call(() -> client.namespaces().withName(namespace).get(), "read namespace " + namespace);
-        if (existing == null) {
+    /**
+     * The objects rendered from the application's Score workload, found by their labels: what deployments made
+     * before the inventory existed are removed too. Objects labelled for another environment stay.
+     */
+    private static List<String> workloadObjects(StepContext context, Delivery delivery, String namespace) {
+        List<String> references = new ArrayList<>();
+        for (Class<? extends HasMetadata> type : List.of(io.fabric8.kubernetes.api.model.apps.Deployment.class,
+                io.fabric8.kubernetes.api.model.Service.class, io.fabric8.kubernetes.api.model.ConfigMap.class,
+                Secret.class)) {
+            for (HasMetadata object : delivery.list(type, namespace)) {
+                Map<String, String> labels = object.getMetadata().getLabels() == null ? Map.of()
+                        : object.getMetadata().getLabels();
+                if (ScoreWorkloadRenderer.WORKLOAD_PART.equals(labels.get(ScoreWorkloadRenderer.PART_LABEL))
+                        && KubernetesApply.ownedBy(object, context)) {
+                    references.add(delivery.reference(object, namespace));
+                }
+            }
+        }
+        return references;
+    }
+
+    private List<DeliveryInventory.Entry> recorded(StepContext context) {
+        // A step run on its own, outside the service, has no inventory: only its own namespace is removed.
+        return inventory == null ? List.of() : inventory.list(context.plan().application(), context.plan().environment());
+    }
+
+    private static boolean isNamespace(String reference) {
+        KubernetesApply.ObjectReference ref = KubernetesApply.ObjectReference.parse(reference);
+        return ref.kind().equals("Namespace") && ref.namespace().isEmpty();
+    }
+
+    /**
+     * Deletes a namespace when innominatus created it for this application in this environment; leaves any
+     * other namespace alone.
+     */
+    private static boolean deleteOwnNamespace(StepContext context, Delivery delivery, String namespace) {
+        var existing = delivery.find(Namespace.class, namespace, namespace);
+        if (existing.isEmpty()) {
             context.log("namespace " + namespace + " is already gone");
             return false;
         }
-        var labels = existing.getMetadata().getLabels() == null ? Map.<String, String>of()
-                : existing.getMetadata().getLabels();
-        if (!"innominatus".equals(labels.get("app.kubernetes.io/managed-by"))
-                || !context.plan().application().equals(labels.get("innominatus.io/application"))) {
+        if (!KubernetesApply.ownedBy(existing.get(), context)) {
             context.log("namespace " + namespace + " was not created by innominatus for " + context.plan().application()
-                    + "; leaving it");
+                    + " in " + context.plan().environment() + "; leaving it");
             return false;
         }
-        if (dryRun) {
-            context.log("dry run: would delete namespace " + namespace);
-            return true;
-        }
-        kube.delete(context, "v1|Namespace||" + namespace);
-        return true;
+        return delivery.delete(context, delivery.reference(existing.get(), namespace));
     }
 
     private Target target(StepContext context) {
         String namespace = namespace(context);
-        List<HasMetadata> objects = new ArrayList<>(Manifests.load(context, client, "manifests"));
+        List<HasMetadata> objects = new ArrayList<>(Manifests.load(context, "manifests"));
         boolean generatedWorkload = context.string("workload").isPresent();
         if (generatedWorkload) {
             objects.addAll(workloads.render(context, namespace));

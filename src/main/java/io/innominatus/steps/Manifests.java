@@ -1,7 +1,6 @@
 package io.innominatus.steps;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.innominatus.model.Diagnostic;
 import io.innominatus.parse.DocumentReader;
 import io.innominatus.parse.YamlLoader;
@@ -32,10 +31,14 @@ final class Manifests {
             "VolumeAttachment", "CertificateSigningRequest", "ClusterIssuer", "PodSecurityPolicy", "ComponentStatus",
             "FlowSchema", "PriorityLevelConfiguration", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding");
 
+    /** The Kubernetes object mapping, without a client: manifests are read and written for any target. */
+    static final io.fabric8.kubernetes.client.utils.KubernetesSerialization SERIALIZATION =
+            new io.fabric8.kubernetes.client.utils.KubernetesSerialization();
+
     private Manifests() {}
 
     /** Reads {@code config.<key>}: a directory of *.yaml/*.yml files or inline YAML. */
-    static List<HasMetadata> load(StepContext context, KubernetesClient client, String key) {
+    static List<HasMetadata> load(StepContext context, String key) {
         Object value = context.config().get(key);
         if (value == null) {
             return List.of();
@@ -43,15 +46,14 @@ final class Manifests {
         if (value instanceof Map || value instanceof List) {
             throw new StepFailure("config." + key + " must be a directory or inline YAML text");
         }
-        return load(String.valueOf(value), context.workflowDirectory(), context::interpolate, client, "config." + key);
+        return load(String.valueOf(value), context.workflowDirectory(), context::interpolate, "config." + key);
     }
 
     /**
      * Reads manifests from inline YAML or a directory (relative to {@code base}), filling each file's
      * {@code ${...}} references with {@code fill} before parsing it.
      */
-    static List<HasMetadata> load(String text, Optional<Path> base, UnaryOperator<String> fill, KubernetesClient client,
-            String what) {
+    static List<HasMetadata> load(String text, Optional<Path> base, UnaryOperator<String> fill, String what) {
         List<Map<String, Object>> documents = new ArrayList<>();
         if (text.contains("\n") || text.contains("apiVersion:")) {
             documents.addAll(parse(fill.apply(text), what));
@@ -72,7 +74,7 @@ final class Manifests {
             if (document.get("kind") == null || document.get("apiVersion") == null) {
                 throw new StepFailure("a manifest without apiVersion and kind: " + document.keySet());
             }
-            objects.add(client.getKubernetesSerialization().convertValue(integers(document), HasMetadata.class));
+            objects.add(SERIALIZATION.convertValue(integers(document), HasMetadata.class));
         }
         return objects;
     }

@@ -45,10 +45,16 @@ public class MonitoringStepExecutor implements StepExecutor {
                     + "kubelet_volume_stats_capacity_bytes{namespace=\"{namespace}\"}) > 0.85", "10m", "warning",
                     "a volume of {app} is more than 85% full")));
 
-    private final KubernetesApply kube;
+    private final Deliveries deliveries;
 
+    @jakarta.inject.Inject
+    public MonitoringStepExecutor(Deliveries deliveries) {
+        this.deliveries = deliveries;
+    }
+
+    /** Monitoring on one cluster, without an inventory. */
     public MonitoringStepExecutor(KubernetesClient client) {
-        this.kube = new KubernetesApply(client);
+        this(Deliveries.of(client));
     }
 
     @Override
@@ -61,8 +67,10 @@ public class MonitoringStepExecutor implements StepExecutor {
         return Uni.createFrom().item(() -> {
             String namespace = namespace(context);
             GenericKubernetesResource rule = rule(context, namespace);
-            kube.ensureNamespace(context, namespace);
-            kube.apply(context, namespace, rule);
+            Delivery delivery = deliveries.open(context);
+            delivery.ensureNamespace(context, namespace);
+            delivery.apply(context, namespace, rule);
+            delivery.complete();
             return StepResult.of(Map.of("rule", rule.getMetadata().getName(), "namespace", namespace,
                     "alerts", Integer.toString(alerts(rule).size())));
         });
@@ -76,12 +84,16 @@ public class MonitoringStepExecutor implements StepExecutor {
             for (Map<String, Object> alert : alerts(rule)) {
                 context.log("dry run: would alert " + alert.get("alert") + " when " + alert.get("expr"));
             }
+            Delivery delivery = deliveries.open(context, true);
+            delivery.ensureNamespace(context, namespace);
+            delivery.apply(context, namespace, rule);
+            delivery.complete();
             return StepResult.of(Map.of("rule", rule.getMetadata().getName(), "namespace", namespace));
         });
     }
 
     private static String namespace(StepContext context) {
-        return context.namespace().or(() -> context.string("namespace")).orElse(context.plan().application());
+        return KubernetesStepExecutor.namespace(context);
     }
 
     private static GenericKubernetesResource rule(StepContext context, String namespace) {

@@ -19,6 +19,7 @@ import java.util.Set;
  *     {@code shared-<environment>} for a resource shared by {@code type+class+id}
  * @param objectName the base name of its Kubernetes objects, unique in the namespace
  * @param recordedOutputs outputs recorded when it was provisioned (for removal), else empty
+ * @param delivery where its objects go: the environment's target, recording them as the resource's
  */
 record ProvisioningTarget(
         StepContext context,
@@ -28,7 +29,8 @@ record ProvisioningTarget(
         String namespace,
         String objectName,
         boolean dryRun,
-        Map<String, String> recordedOutputs) {
+        Map<String, String> recordedOutputs,
+        Delivery delivery) {
 
     /** What provisioning produced. */
     record Provisioned(Map<String, String> outputs, Set<String> secretOutputs, List<String> objects) {

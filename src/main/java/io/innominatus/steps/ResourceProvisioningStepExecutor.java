@@ -30,16 +30,22 @@ import java.util.Optional;
 public class ResourceProvisioningStepExecutor implements BlockingStepExecutor {
 
     public static final String TYPE = StepTypes.RESOURCE_PROVISIONING;
-    private final KubernetesApply kube;
+    private final Deliveries deliveries;
     private final ResourceStore store;
     private final BuiltInProvisioners builtIns;
     private final DefinedProvisioners defined;
 
-    public ResourceProvisioningStepExecutor(KubernetesClient client, ResourceStore store, StepExecutorRegistry executors) {
-        this.kube = new KubernetesApply(client);
+    @jakarta.inject.Inject
+    public ResourceProvisioningStepExecutor(Deliveries deliveries, ResourceStore store, StepExecutorRegistry executors) {
+        this.deliveries = deliveries;
         this.store = store;
-        this.builtIns = new BuiltInProvisioners(kube);
-        this.defined = new DefinedProvisioners(kube, executors);
+        this.builtIns = new BuiltInProvisioners();
+        this.defined = new DefinedProvisioners(executors);
+    }
+
+    /** Provisioning on one cluster, without an inventory. */
+    public ResourceProvisioningStepExecutor(KubernetesClient client, ResourceStore store, StepExecutorRegistry executors) {
+        this(Deliveries.of(client), store, executors);
     }
 
     @Override
@@ -68,22 +74,23 @@ public class ResourceProvisioningStepExecutor implements BlockingStepExecutor {
         String key = ProvisionedResource.key(environment, application, resource);
         String appNamespace = applicationNamespace(context);
         String namespace = resource.id() == null ? appNamespace : sharedNamespace(environment);
+        Delivery delivery = deliveries.open(context, context.dryRun(), key);
         if (resource.id() != null) {
             Optional<ProvisionedResource> existing = store.find(key);
             if (existing.isPresent()) {
                 context.log("shared resource " + key + " exists (provisioned by execution "
                         + existing.get().provisionedBy() + "); using it");
                 if (!context.dryRun()) {
-                    shareSecrets(context, existing.get().outputs(), existing.get().namespace(), appNamespace);
+                    shareSecrets(context, delivery, existing.get().outputs(), existing.get().namespace(), appNamespace);
                     store.save(existing.get(), application, name);
                 }
-                return StepResult.of(existing.get().outputs());
+                return completed(delivery, existing.get().outputs());
             }
         }
         context.log((context.dryRun() ? "dry run: would provision " : "provisioning ") + name + " (" + resource.type()
                 + ") with the " + provisioner.kind() + " provisioner defined in " + provisioner.source());
         ProvisioningTarget target = new ProvisioningTarget(context, resource, provisioner, key, namespace, objectName(key),
-                context.dryRun(), Map.of());
+                context.dryRun(), Map.of(), delivery);
         Provisioned provisioned = switch (provisioner.kind()) {
             case "built-in" -> builtIns.provision(target);
             case "template" -> defined.template(target);
@@ -97,11 +104,17 @@ public class ResourceProvisioningStepExecutor implements BlockingStepExecutor {
         }
         if (!context.dryRun()) {
             if (resource.id() != null) {
-                shareSecrets(context, outputs, namespace, appNamespace);
+                shareSecrets(context, delivery, outputs, namespace, appNamespace);
             }
             store.save(new ProvisionedResource(key, environment, resource.type(), namespace, outputs, objects, provisioner,
                     context.executionId()), application, name);
         }
+        return completed(delivery, outputs);
+    }
+
+    /** Commits what the step changed (for a repository) before the outputs are handed on. */
+    private static StepResult completed(Delivery delivery, Map<String, String> outputs) {
+        delivery.complete();
         return StepResult.of(outputs);
     }
 
@@ -126,12 +139,12 @@ public class ResourceProvisioningStepExecutor implements BlockingStepExecutor {
         if (data.isEmpty() || target.dryRun()) {
             return;
         }
-        kube.ensureNamespace(target.context(), target.namespace());
+        target.delivery().ensureNamespace(target.context(), target.namespace());
         Secret secret = new SecretBuilder().withNewMetadata().withName(secretName)
                 .withAnnotations(Map.of("innominatus.io/resource", target.key())).endMetadata()
                 .withType("Opaque").withStringData(data).build();
-        kube.apply(target.context(), target.namespace(), secret);
-        objects.add(KubernetesApply.reference(secret, target.namespace()));
+        target.delivery().apply(target.context(), target.namespace(), secret);
+        objects.add(target.delivery().reference(secret, target.namespace()));
     }
 
     private StepResult remove(StepContext context, String name) {
@@ -147,21 +160,22 @@ public class ResourceProvisioningStepExecutor implements BlockingStepExecutor {
         ProvisionedResource resource = use.get().resource();
         String appNamespace = applicationNamespace(context);
         int others = store.consumers(resource.key()) - 1;
+        Delivery delivery = deliveries.open(context, context.dryRun(), resource.key());
         if (resource.shared() && others > 0) {
             context.log((context.dryRun() ? "dry run: would stop using " : "stopping use of ") + "shared resource "
                     + resource.key() + "; " + others + " other application(s) still use it, so it stays");
             if (!context.dryRun()) {
-                unshareSecrets(context, resource, appNamespace);
+                unshareSecrets(context, delivery, resource, appNamespace);
                 store.release(resource.key(), application, environment);
             }
-            return StepResult.of(Map.of("removed", "false"));
+            return completed(delivery, Map.of("removed", "false"));
         }
         if (context.dryRun()) {
             context.log("dry run: would remove " + resource.key() + " (" + resource.objects().size() + " object(s))");
             return StepResult.of(Map.of("removed", "true"));
         }
         ProvisioningTarget target = new ProvisioningTarget(context, request(resource, name), resource.provisioner(),
-                resource.key(), resource.namespace(), objectName(resource.key()), false, resource.outputs());
+                resource.key(), resource.namespace(), objectName(resource.key()), false, resource.outputs(), delivery);
         switch (resource.provisioner().kind()) {
             case "command" -> defined.command(target, "delete");
             case "workflow" -> defined.workflow(target, true);
@@ -169,40 +183,39 @@ public class ResourceProvisioningStepExecutor implements BlockingStepExecutor {
         }
         List<String> objects = new ArrayList<>(resource.objects());
         Collections.reverse(objects);
-        objects.forEach(o -> kube.delete(context, o));
+        objects.forEach(o -> delivery.delete(context, o));
         if (resource.shared()) {
-            unshareSecrets(context, resource, appNamespace);
+            unshareSecrets(context, delivery, resource, appNamespace);
         }
+        delivery.complete();
         store.delete(resource.key());
         context.log("removed " + resource.key());
         return StepResult.of(Map.of("removed", "true"));
     }
 
     /** Copies the Secrets that outputs refer to into the application's namespace: pods read Secrets of their own namespace only. */
-    private void shareSecrets(StepContext context, Map<String, String> outputs, String from, String to) {
+    private static void shareSecrets(StepContext context, Delivery delivery, Map<String, String> outputs, String from,
+            String to) {
         if (from.equals(to)) {
             return;
         }
         for (String secretName : referencedSecrets(outputs)) {
-            Secret source = KubernetesApply.call(() -> kube.client().secrets().inNamespace(from).withName(secretName).get(),
-                    "read Secret/" + secretName + " in " + from);
-            if (source == null) {
-                throw new StepFailure("shared resource output refers to Secret/" + secretName + " in " + from
-                        + ", which does not exist");
-            }
+            Secret source = delivery.find(Secret.class, from, secretName).orElseThrow(() -> new StepFailure(
+                    "shared resource output refers to Secret/" + secretName + " in " + from + ", which does not exist"));
             KubernetesApply.registerSecrets(context, source);
-            kube.ensureNamespace(context, to);
-            kube.apply(context, to, new SecretBuilder().withNewMetadata().withName(secretName)
+            delivery.ensureNamespace(context, to);
+            delivery.apply(context, to, new SecretBuilder().withNewMetadata().withName(secretName)
                     .withAnnotations(Map.of("innominatus.io/copied-from", from)).endMetadata()
                     .withType(source.getType()).withData(source.getData()).withStringData(source.getStringData()).build());
         }
     }
 
-    private void unshareSecrets(StepContext context, ProvisionedResource resource, String appNamespace) {
+    private static void unshareSecrets(StepContext context, Delivery delivery, ProvisionedResource resource,
+            String appNamespace) {
         if (resource.namespace().equals(appNamespace)) {
             return;
         }
-        referencedSecrets(resource.outputs()).forEach(s -> kube.delete(context, "v1|Secret|" + appNamespace + "|" + s));
+        referencedSecrets(resource.outputs()).forEach(s -> delivery.delete(context, "v1|Secret|" + appNamespace + "|" + s));
     }
 
     private static List<String> referencedSecrets(Map<String, String> outputs) {
@@ -211,7 +224,7 @@ public class ResourceProvisioningStepExecutor implements BlockingStepExecutor {
     }
 
     private static String applicationNamespace(StepContext context) {
-        return context.namespace().or(() -> context.string("namespace")).orElse(context.plan().application());
+        return context.namespace().or(() -> context.string("namespace")).orElse(context.plan().namespace());
     }
 
     /** Namespace of resources shared by applications of one environment. */

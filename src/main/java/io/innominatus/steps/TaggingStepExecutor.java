@@ -1,6 +1,10 @@
 package io.innominatus.steps;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,10 +26,16 @@ public class TaggingStepExecutor implements StepExecutor {
     private static final Pattern KEY = Pattern.compile("([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?"
             + "[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?");
     private static final Pattern VALUE = Pattern.compile("([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?");
-    private final KubernetesClient client;
+    private final Deliveries deliveries;
 
+    @jakarta.inject.Inject
+    public TaggingStepExecutor(Deliveries deliveries) {
+        this.deliveries = deliveries;
+    }
+
+    /** Tagging on one cluster, without an inventory. */
     public TaggingStepExecutor(KubernetesClient client) {
-        this.client = client;
+        this(Deliveries.of(client));
     }
 
     @Override
@@ -40,36 +50,34 @@ public class TaggingStepExecutor implements StepExecutor {
             Map<String, String> labels = labels(context);
             Map<String, String> annotations = new LinkedHashMap<>();
             context.map("annotations").forEach((k, v) -> annotations.put(k, String.valueOf(v)));
+            Delivery delivery = deliveries.open(context);
             List<String> tagged = new ArrayList<>();
-            KubernetesApply.call(() -> {
-                if (client.namespaces().withName(namespace).get() == null) {
-                    throw new StepFailure("namespace " + namespace + " does not exist: deploy the application before tagging it");
-                }
-                client.namespaces().withName(namespace).edit(n -> tag(n, labels, annotations));
-                tagged.add("Namespace/" + namespace);
-                for (var deployment : client.apps().deployments().inNamespace(namespace).list().getItems()) {
-                    client.apps().deployments().inNamespace(namespace).withName(deployment.getMetadata().getName())
-                            .edit(d -> {
-                                tag(d, labels, annotations);
-                                d.getSpec().getTemplate().getMetadata().setLabels(KubernetesApply.merge(
-                                        d.getSpec().getTemplate().getMetadata().getLabels(), labels));
-                                return d;
-                            });
-                    tagged.add(Manifests.describe(deployment));
-                }
-                for (var set : client.apps().statefulSets().inNamespace(namespace).list().getItems()) {
-                    client.apps().statefulSets().inNamespace(namespace).withName(set.getMetadata().getName())
-                            .edit(s -> tag(s, labels, annotations));
-                    tagged.add(Manifests.describe(set));
-                }
-                for (var service : client.services().inNamespace(namespace).list().getItems()) {
-                    client.services().inNamespace(namespace).withName(service.getMetadata().getName())
-                            .edit(s -> tag(s, labels, annotations));
-                    tagged.add(Manifests.describe(service));
-                }
-                return null;
-            }, "tag the objects of namespace " + namespace);
+            if (!delivery.update(context, Namespace.class, namespace, namespace, n -> tag(n, labels, annotations))) {
+                throw new StepFailure("namespace " + namespace + " does not exist on " + delivery.describe()
+                        + ": deploy the application before tagging it");
+            }
+            tagged.add("Namespace/" + namespace);
+            for (Deployment deployment : delivery.list(Deployment.class, namespace)) {
+                delivery.update(context, Deployment.class, namespace, deployment.getMetadata().getName(), d -> {
+                    tag(d, labels, annotations);
+                    d.getSpec().getTemplate().getMetadata().setLabels(KubernetesApply.merge(
+                            d.getSpec().getTemplate().getMetadata().getLabels(), labels));
+                    return d;
+                });
+                tagged.add(Manifests.describe(deployment));
+            }
+            for (StatefulSet set : delivery.list(StatefulSet.class, namespace)) {
+                delivery.update(context, StatefulSet.class, namespace, set.getMetadata().getName(),
+                        s -> tag(s, labels, annotations));
+                tagged.add(Manifests.describe(set));
+            }
+            for (Service service : delivery.list(Service.class, namespace)) {
+                delivery.update(context, Service.class, namespace, service.getMetadata().getName(),
+                        s -> tag(s, labels, annotations));
+                tagged.add(Manifests.describe(service));
+            }
             tagged.forEach(t -> context.log("tagged " + t + " with " + labels));
+            delivery.complete();
             return StepResult.of(Map.of("namespace", namespace, "tagged", Integer.toString(tagged.size()),
                     "labels", String.join(",", labels.keySet())));
         });
@@ -87,7 +95,7 @@ public class TaggingStepExecutor implements StepExecutor {
     }
 
     private static String namespace(StepContext context) {
-        return context.namespace().or(() -> context.string("namespace")).orElse(context.plan().application());
+        return KubernetesStepExecutor.namespace(context);
     }
 
     private static <T extends HasMetadata> T tag(T object, Map<String, String> labels, Map<String, String> annotations) {

@@ -92,6 +92,12 @@ public class StoreProducer {
 
     @Produces
     @ApplicationScoped
+    DeliveryInventory deliveryInventory(@StoreDatabase javax.sql.DataSource database) {
+        return new JdbcDeliveryInventory(database);
+    }
+
+    @Produces
+    @ApplicationScoped
     ResourceStore resourceStore(@StoreDatabase javax.sql.DataSource database) {
         return new JdbcResourceStore(database);
     }

@@ -4,6 +4,7 @@ import static io.innominatus.TestWorkflows.platform;
 import static io.innominatus.TestWorkflows.product;
 import static io.innominatus.TestWorkflows.score;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -107,7 +108,9 @@ class ResolverTest {
                 planned.steps().stream().map(PlannedStep::name).toList());
         assertEquals(List.of("resource-provisioning", "resource-provisioning", "kubernetes"),
                 planned.steps().stream().map(PlannedStep::type).toList());
-        assertEquals("web", planned.steps().get(2).definition().namespace());
+        // No namespace of its own: it deploys into the environment's namespace of the application.
+        assertNull(planned.steps().get(2).definition().namespace());
+        assertEquals("web-development", resolve(app, false, List.of(), List.of()).context().namespace());
         assertEquals("postgres", planned.steps().get(0).definition().config().get("type"));
         assertEquals(8, planned.steps().get(0).definition().location().line());
     }

@@ -65,6 +65,18 @@ public class PolicyGrpcService implements PolicyService {
     }
 
     @Override
+    public Uni<ListEnvironmentsResponse> listEnvironments(ListEnvironmentsRequest request) {
+        return Uni.createFrom().item(() -> {
+            var page = catalog.listEnvironments(new PageRequest(request.getPageSize(), request.getPageToken(),
+                    "environments"));
+            return ListEnvironmentsResponse.newBuilder()
+                    .addAllEnvironments(page.items().stream().map(CatalogMapper::toProto).toList())
+                    .setNextPageToken(page.nextPageToken())
+                    .build();
+        });
+    }
+
+    @Override
     @Blocking
     public Uni<ReloadCatalogResponse> reloadCatalog(ReloadCatalogRequest request) {
         return Uni.createFrom().item(() -> {

@@ -141,6 +141,19 @@ public final class CatalogMapper {
                 .build();
     }
 
+    public static io.innominatus.api.policy.v1.Environment toProto(CatalogService.EnvironmentView view) {
+        var definition = view.definition();
+        return io.innominatus.api.policy.v1.Environment.newBuilder()
+                .setName(definition.name())
+                .setTargetKind(PlanMapper.toProto(definition.target().kind()))
+                .setTarget(definition.target().description())
+                .setNamespacePattern(definition.namespacePattern())
+                .setRequiresApproval(view.requiresApproval())
+                .setAllowed(view.allowed())
+                .addAllUnsetVariables(view.unsetVariables())
+                .build();
+    }
+
     public static EffectivePolicies toProto(io.innominatus.model.EffectivePolicies p) {
         EffectivePolicies.Builder builder = EffectivePolicies.newBuilder()
                 .addAllRequiredPlatformWorkflows(p.requiredPlatformWorkflows())

@@ -42,7 +42,9 @@ public final class ExecutionMapper {
                 .setKind(e.kind().name().toLowerCase(java.util.Locale.ROOT))
                 .setDryRun(e.dryRun())
                 .setRequestId(e.requestId())
-                .setDecisionComment(e.decisionComment());
+                .setDecisionComment(e.decisionComment())
+                .setNamespace(e.plan().context().namespace())
+                .setTarget(PlanMapper.toProto(e.plan().context().target()));
         if (e.createTime() != null) {
             builder.setCreateTime(timestamp(e.createTime()));
         }

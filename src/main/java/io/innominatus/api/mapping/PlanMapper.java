@@ -21,7 +21,9 @@ public final class PlanMapper {
                 .setRequiresApproval(plan.requiresApproval())
                 .setPlanDigest(plan.planDigest())
                 .setAllowed(plan.allowed())
-                .setCatalogDigest(plan.catalogDigest() == null ? "" : plan.catalogDigest());
+                .setCatalogDigest(plan.catalogDigest() == null ? "" : plan.catalogDigest())
+                .setNamespace(plan.context().namespace())
+                .setTarget(toProto(plan.context().target()));
         for (io.innominatus.model.PlannedPhase phase : plan.phases()) {
             PlannedPhase.Builder p = PlannedPhase.newBuilder().setPhase(CatalogMapper.toProto(phase.phase()));
             for (io.innominatus.model.PlannedWorkflow workflow : phase.workflows()) {
@@ -32,6 +34,20 @@ public final class PlanMapper {
         plan.excluded().forEach(e -> builder.addExcluded(toProto(e)));
         plan.violations().forEach(v -> builder.addViolations(toProto(v)));
         return builder.build();
+    }
+
+    public static io.innominatus.api.workflow.v1.DeliveryTarget toProto(io.innominatus.model.DeliveryTarget target) {
+        return io.innominatus.api.workflow.v1.DeliveryTarget.newBuilder()
+                .setKind(toProto(target.kind()))
+                .setDescription(target.description())
+                .build();
+    }
+
+    public static io.innominatus.api.workflow.v1.TargetKind toProto(io.innominatus.model.TargetKind kind) {
+        return switch (kind) {
+            case KUBERNETES -> io.innominatus.api.workflow.v1.TargetKind.TARGET_KIND_KUBERNETES;
+            case GITOPS -> io.innominatus.api.workflow.v1.TargetKind.TARGET_KIND_GITOPS;
+        };
     }
 
     public static PlannedWorkflow toProto(io.innominatus.model.PlannedWorkflow workflow) {

@@ -36,6 +36,7 @@ public final class RpcAccess {
             Map.entry(WORKFLOW + "RejectExecution", Access.APPROVER),
             Map.entry(POLICY + "GetPolicies", Access.AUTHENTICATED),
             Map.entry(POLICY + "ListStepTypes", Access.AUTHENTICATED),
+            Map.entry(POLICY + "ListEnvironments", Access.AUTHENTICATED),
             Map.entry(POLICY + "EvaluateDeployment", Access.AUTHENTICATED),
             Map.entry(POLICY + "ReloadCatalog", Access.ADMIN),
             Map.entry(AUDIT + "ListAuditEvents", Access.ADMIN),
