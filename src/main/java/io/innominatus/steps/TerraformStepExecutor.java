@@ -23,12 +23,35 @@ import java.util.Set;
  * a shell or the command line. After an apply, {@code output -json} becomes the step's outputs; outputs
  * Terraform marks sensitive become secret outputs. A dry run runs init and plan, which change no
  * infrastructure.
+ *
+ * <p>Terraform never runs in the catalog: the configuration is copied into a workspace of its own per
+ * (environment, application, workflow, step) under the data directory,
+ * {@code terraform/<environment>/<application>/<workflow>/<step>/}, where its local state and
+ * {@code .terraform} directory stay between runs. Two applications, or one application in two
+ * environments, never share state. A configuration that declares its own backend keeps its state there;
+ * {@code config.backendConfig} values (interpolated, e.g. {@code key: ${environment.name}/${application.name}})
+ * reach {@code init} as {@code -backend-config} so that each gets a key of its own.
  */
 @ApplicationScoped
 public class TerraformStepExecutor implements BlockingStepExecutor {
 
     static final String VAR_FILE = "innominatus.tfvars.json";
     private static final List<String> OPERATIONS = List.of("init", "plan", "apply", "destroy");
+    /** What a workspace keeps between runs; everything else is the configuration, copied afresh. */
+    private static final Set<String> KEPT = Set.of("terraform.tfstate", "terraform.tfstate.backup", "terraform.tfstate.d",
+            ".terraform", ".terraform.lock.hcl");
+    private static final java.util.regex.Pattern BACKEND = java.util.regex.Pattern.compile("(?m)^\\s*backend\\s+\"");
+    private final Path dataDirectory;
+
+    @jakarta.inject.Inject
+    public TerraformStepExecutor(@org.eclipse.microprofile.config.inject.ConfigProperty(name = "innominatus.data-dir",
+            defaultValue = "data") String dataDirectory) {
+        this(Path.of(dataDirectory));
+    }
+
+    public TerraformStepExecutor(Path dataDirectory) {
+        this.dataDirectory = dataDirectory.toAbsolutePath().normalize();
+    }
 
     @Override
     public String type() {
@@ -41,7 +64,8 @@ public class TerraformStepExecutor implements BlockingStepExecutor {
         if (!OPERATIONS.contains(operation)) {
             throw new StepFailure("config.operation '" + operation + "' is not one of " + String.join(", ", OPERATIONS));
         }
-        Path workingDirectory = workingDirectory(context);
+        Path configuration = workingDirectory(context);
+        Path workingDirectory = workspace(context, configuration);
         Map<String, String> env = CliTools.environment(context);
         env.putIfAbsent("TF_IN_AUTOMATION", "1");
         env.putIfAbsent("TF_INPUT", "0");
@@ -51,7 +75,8 @@ public class TerraformStepExecutor implements BlockingStepExecutor {
         Map<String, Object> variables = context.map("variables");
         CliTools.registerCredentials(context, variables);
         if (dryRun && operation.equals("init")) {
-            context.log("dry run: would run " + tool + " init -input=false in " + relative(context, workingDirectory));
+            context.log("dry run: would run " + tool + " init -input=false for " + relative(context, configuration) + " in "
+                    + workingDirectory);
             return StepResult.of(Map.of("dryRun", "true"));
         }
         Path varsDirectory = null;
@@ -65,7 +90,14 @@ public class TerraformStepExecutor implements BlockingStepExecutor {
             }
             Runner runner = new Runner(context, binary, tool, env, workingDirectory);
             context.progress(5, tool + " init");
-            runner.run("init", List.of("init", "-input=false", "-no-color"));
+            List<String> init = new ArrayList<>(List.of("init", "-input=false", "-no-color"));
+            Map<String, Object> backendConfig = context.map("backendConfig");
+            backendConfig.forEach((key, value) -> init.add("-backend-config=" + key + "=" + value));
+            if (!backendConfig.isEmpty() && !declaresBackend(workingDirectory)) {
+                throw new StepFailure("config.backendConfig is set but " + relative(context, configuration)
+                        + " declares no backend block; its state is kept in " + workingDirectory);
+            }
+            runner.run("init", init);
             if (operation.equals("init")) {
                 return StepResult.EMPTY;
             }
@@ -122,6 +154,68 @@ public class TerraformStepExecutor implements BlockingStepExecutor {
             throw new StepFailure("terraform working directory '" + value + "' does not exist");
         }
         return directory;
+    }
+
+    /**
+     * The step's own workspace with a fresh copy of the configuration; state and provider data of earlier
+     * runs stay.
+     */
+    Path workspace(StepContext context, Path configuration) {
+        var plan = context.plan();
+        Path workspace = dataDirectory.resolve("terraform").resolve(segment(plan.environment()))
+                .resolve(segment(plan.application())).resolve(segment(context.workflowId().replace('/', '.')))
+                .resolve(segment(context.step().replace('/', '.')));
+        try {
+            Files.createDirectories(workspace);
+            try (var entries = Files.list(workspace)) {
+                for (Path entry : entries.toList()) {
+                    if (!KEPT.contains(entry.getFileName().toString())) {
+                        ExecStepExecutor.deleteQuietly(entry);
+                    }
+                }
+            }
+            try (var walk = Files.walk(configuration)) {
+                for (Path source : walk.toList()) {
+                    Path relative = configuration.relativize(source);
+                    String first = relative.getNameCount() == 0 ? "" : relative.getName(0).toString();
+                    if (first.equals(".terraform") || first.startsWith("terraform.tfstate")) {
+                        continue;
+                    }
+                    Path copy = workspace.resolve(relative.toString());
+                    if (Files.isDirectory(source)) {
+                        Files.createDirectories(copy);
+                    } else if (Files.isRegularFile(source, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                        Files.copy(source, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new StepFailure("cannot prepare the terraform workspace " + workspace + ": " + e.getMessage());
+        }
+        if (Files.exists(configuration.resolve("terraform.tfstate"))) {
+            context.log("ignoring terraform.tfstate in " + relative(context, configuration) + ": state is kept per "
+                    + "application and environment in " + workspace);
+        }
+        context.log("terraform workspace: " + workspace);
+        return workspace;
+    }
+
+    private static boolean declaresBackend(Path directory) {
+        try (var files = Files.list(directory)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".tf")).toList()) {
+                if (BACKEND.matcher(Files.readString(file)).find()) {
+                    return true;
+                }
+            }
+        } catch (IOException e) {
+            return false;
+        }
+        return false;
+    }
+
+    private static String segment(String name) {
+        String cleaned = name.replaceAll("[^A-Za-z0-9._-]", "_");
+        return cleaned.isEmpty() || cleaned.chars().allMatch(c -> c == '.') ? "_" : cleaned;
     }
 
     private static String relative(StepContext context, Path directory) {

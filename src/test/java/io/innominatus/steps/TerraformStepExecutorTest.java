@@ -34,12 +34,16 @@ class TerraformStepExecutorTest {
     @TempDir
     Path tools;
 
-    private final TerraformStepExecutor executor = new TerraformStepExecutor();
+    @TempDir
+    Path data;
+
+    private TerraformStepExecutor executor;
     private Path fake;
     private Path record;
 
     @BeforeEach
     void setUp() throws IOException {
+        executor = new TerraformStepExecutor(data);
         fake = StepTests.executable("/steps/terraform/fake-terraform.sh", tools, "terraform");
         record = tools.resolve("calls.log");
         Files.createDirectories(workflowDirectory.resolve("infra"));
@@ -84,7 +88,7 @@ class TerraformStepExecutorTest {
         assertEquals("eu-west-1", vars.get("region").asText());
         assertEquals(2, vars.get("replicas").asInt());
         assertEquals("payments", vars.get("tags").get("team").asText());
-        assertTrue(calls().contains("CWD " + workflowDirectory.resolve("infra").toRealPath()), calls().toString());
+        assertTrue(calls().contains("CWD " + workspace().toRealPath()), calls().toString());
         assertTrue(calls().contains("ENV TF_IN_AUTOMATION=1 TF_INPUT=0"));
 
         assertEquals("shop-assets", result.outputs().get("bucket_name"));
@@ -96,7 +100,13 @@ class TerraformStepExecutorTest {
         assertFalse(context.log().contains("s3cr3t-pa55"), "sensitive values are never logged");
         assertTrue(context.lines.contains(new TestStepContext.Line("stdout",
                 "Apply complete! Resources: 1 added, 0 changed, 0 destroyed.")), "terraform's output is streamed");
-        assertTrue(Files.exists(workflowDirectory.resolve("infra/applied.state")));
+        assertTrue(Files.exists(workspace().resolve("applied.state")), "state lives in the step's workspace");
+        assertFalse(Files.exists(workflowDirectory.resolve("infra/applied.state")), "never in the catalog");
+    }
+
+    /** The workspace of the test context: data/terraform/<environment>/<application>/<workflow>/<step>. */
+    private Path workspace() {
+        return data.resolve("terraform/staging/shop/platform.test/step-1");
     }
 
     @Test
@@ -130,7 +140,7 @@ class TerraformStepExecutorTest {
 
         StepTests.run(executor.execute(context));
 
-        assertTrue(calls().contains("CWD " + workflowDirectory.resolve("infra").toRealPath()));
+        assertTrue(calls().contains("CWD " + workspace().toRealPath()));
         assertTrue(args().stream().noneMatch(a -> a.contains("-var-file")), args().toString());
     }
 
@@ -146,7 +156,7 @@ class TerraformStepExecutorTest {
         assertTrue(args.get(1).startsWith("plan -input=false -no-color -detailed-exitcode -var-file="), args.get(1));
         assertEquals("true", result.outputs().get("changes"));
         assertEquals("true", result.outputs().get("dryRun"));
-        assertFalse(Files.exists(workflowDirectory.resolve("infra/applied.state")), "a dry run changes nothing");
+        assertFalse(Files.exists(workspace().resolve("applied.state")), "a dry run changes nothing");
         assertTrue(context.logged("Plan: 1 to add, 0 to change, 0 to destroy."));
     }
 
@@ -291,11 +301,61 @@ class TerraformStepExecutorTest {
         assertEquals(Set.of("token"), result.secretOutputs());
         assertTrue(context.secrets.contains("tok-shop"));
         assertFalse(context.log().contains("tok-shop"));
-        assertTrue(Files.exists(dir.resolve("terraform.tfstate")));
+        assertTrue(Files.exists(workspace().getParent().resolve("step-1/terraform.tfstate")));
+        assertFalse(Files.exists(dir.resolve("terraform.tfstate")), "no state file in the catalog");
 
         StepResult plan = StepTests.run(executor.dryRun(new TestStepContext("terraform").workflowDirectory(workflowDirectory)
                 .config("workingDir", "real").config("variables", Map.of("name", "shop", "replicas", 3L))));
         assertEquals("true", plan.outputs().get("changes"), "a changed variable changes an output");
+    }
+
+    @Test
+    void twoApplicationsInTwoEnvironmentsKeepFourStatesWithTheRealTerraformCli() throws IOException {
+        assumeTrue(realTerraform(), "terraform is not installed; the state-isolation check with the real CLI is skipped");
+        Path dir = Files.createDirectories(workflowDirectory.resolve("bucket"));
+        Files.writeString(dir.resolve("main.tf"), """
+                variable "name" { type = string }
+                resource "terraform_data" "bucket" { input = var.name }
+                output "bucket" { value = terraform_data.bucket.output }
+                """);
+        Map<String, String> created = new LinkedHashMap<>();
+        for (String environment : List.of("qa", "prod")) {
+            for (String application : List.of("orders", "billing")) {
+                String name = application + "-" + environment;
+                TestStepContext context = new TestStepContext("terraform").workflowDirectory(workflowDirectory)
+                        .config("workingDir", "bucket").config("variables", Map.of("name", name));
+                context.plan(TestStepContext.plan(application, "retail", environment, Map.of()));
+                created.put(name, StepTests.run(executor.execute(context)).outputs().get("bucket"));
+            }
+        }
+        assertEquals(Map.of("orders-qa", "orders-qa", "billing-qa", "billing-qa", "orders-prod", "orders-prod",
+                "billing-prod", "billing-prod"), created);
+        // A second apply of one (application, environment) sees its own state only: no change for the others.
+        TestStepContext again = new TestStepContext("terraform").workflowDirectory(workflowDirectory)
+                .config("workingDir", "bucket").config("variables", Map.of("name", "orders-qa"));
+        again.plan(TestStepContext.plan("orders", "retail", "qa", Map.of()));
+        StepResult plan = StepTests.run(executor.dryRun(again));
+        assertEquals("false", plan.outputs().get("changes"), "orders in qa still has its own state");
+        for (String state : List.of("qa/orders", "qa/billing", "prod/orders", "prod/billing")) {
+            Path file = data.resolve("terraform/" + state + "/platform.test/step-1/terraform.tfstate");
+            assertTrue(Files.exists(file), file.toString());
+            String name = state.replace("qa/", "").replace("prod/", "") + "-" + state.substring(0, state.indexOf('/'));
+            assertTrue(Files.readString(file).contains("\"" + name + "\""), "state of " + state + " holds " + name);
+        }
+        try (var files = Files.walk(workflowDirectory)) {
+            assertTrue(files.noneMatch(f -> f.getFileName().toString().startsWith("terraform.tfstate")
+                    || f.getFileName().toString().equals(".terraform")), "nothing of terraform's state in the catalog");
+        }
+    }
+
+    private static boolean realTerraform() {
+        try {
+            CliTools.locate(new TestStepContext("terraform"), "terraform", "terraform",
+                    ProcessRunner.baseEnvironment(new TestStepContext("terraform")), "", "");
+            return true;
+        } catch (StepFailure e) {
+            return false;
+        }
     }
 
     private static String readQuietly(Path file) {
