@@ -11,6 +11,7 @@ import io.innominatus.model.ExecutionState;
 import io.innominatus.model.PlannedStep;
 import io.innominatus.steps.StepExecutorRegistry;
 import io.innominatus.store.ExecutionStore;
+import io.innominatus.store.DeliveryInventory;
 import io.innominatus.store.ResourceStore;
 import io.innominatus.store.StoreException;
 import io.smallrye.mutiny.Multi;
@@ -41,10 +42,12 @@ public class ExecutionService {
     private final ResourceStore resources;
     private final Authorization authorization;
     private final EngineMetrics metrics;
+    private final DeliveryInventory inventory;
 
     public ExecutionService(PlanningService planning, ExecutionEngine engine, ExecutionStore store,
             StepExecutorRegistry executors, ResourceStore resources, Authorization authorization,
-            EngineMetrics metrics) {
+            EngineMetrics metrics, DeliveryInventory inventory) {
+        this.inventory = inventory;
         this.planning = planning;
         this.engine = engine;
         this.store = store;
@@ -98,6 +101,12 @@ public class ExecutionService {
                 new DomainException.NotFound("deployment", application + " in " + environment));
         List<String> recorded = store(() -> resources.usedBy(application, environment)).stream()
                 .map(ResourceStore.Use::resourceName).toList();
+        // A deployment that failed before it put anything anywhere left nothing to remove. (One that succeeded
+        // before the inventory existed is removed by its labels.)
+        if (recorded.isEmpty() && store(() -> inventory.list(application, environment)).isEmpty()
+                && deployment.state() != ExecutionState.SUCCEEDED) {
+            throw new DomainException.NotFound("deployment", application + " in " + environment);
+        }
         DeploymentPlan plan = planning.planUndeployment(deployment.scoreYaml(), environment, recorded);
         return submit(plan, deployment.scoreYaml(), requestId, dryRun, caller,
                 List.of("undeployment", application, environment, dryRun));

@@ -1,6 +1,9 @@
 package io.innominatus.cli;
 
 import io.innominatus.api.policy.v1.EffectivePolicies;
+import io.innominatus.api.policy.v1.Environment;
+import io.innominatus.api.policy.v1.ListEnvironmentsRequest;
+import io.innominatus.api.policy.v1.ListEnvironmentsResponse;
 import io.innominatus.api.policy.v1.GetPoliciesRequest;
 import io.innominatus.api.policy.v1.GetPoliciesResponse;
 import io.innominatus.api.policy.v1.ListStepTypesRequest;
@@ -87,6 +90,46 @@ final class AdminCommands {
             for (StepType t : all.getStepTypesList()) {
                 table.row(t.getType(), style().yesNo(t.getAllowed()), style().yesNo(t.getRegistered()), Text.orDash(t.getSource()),
                         t.getDescription());
+            }
+            table.print(out(), style());
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "environments", header = "List environments and where they deliver.",
+            description = "List the environments deployments may name, each with its delivery target (a Kubernetes "
+            + "API, a kubeconfig context or a Git repository), its namespace pattern and whether it needs approval.")
+    static final class Environments extends BaseCommand {
+
+        @Override
+        protected int run() {
+            ListEnvironmentsResponse.Builder all = ListEnvironmentsResponse.newBuilder();
+            String token = "";
+            do {
+                ListEnvironmentsResponse page = connection().policies().listEnvironments(ListEnvironmentsRequest.newBuilder()
+                        .setPageSize(500).setPageToken(token).build());
+                all.addAllEnvironments(page.getEnvironmentsList());
+                token = page.getNextPageToken();
+            } while (!token.isEmpty());
+            if (structured()) {
+                printer().document(all.build());
+                return ExitCodes.OK;
+            }
+            if (all.getEnvironmentsCount() == 0) {
+                out().println("Any environment may be named: admin-config lists none (environments: or "
+                        + "policies.allowedEnvironments); each deploys through the service's Kubernetes client.");
+                return ExitCodes.OK;
+            }
+            Table table = new Table("ENVIRONMENT", "ALLOWED", "APPROVAL", "KIND", "NAMESPACE", "TARGET");
+            for (Environment e : all.getEnvironmentsList()) {
+                String kind = switch (e.getTargetKind()) {
+                    case TARGET_KIND_GITOPS -> "gitops";
+                    case TARGET_KIND_KUBERNETES -> "kubernetes";
+                    default -> "-";
+                };
+                table.row(e.getName(), style().yesNo(e.getAllowed()), e.getRequiresApproval() ? "required" : "-", kind,
+                        e.getNamespacePattern(), e.getTarget() + (e.getUnsetVariablesCount() == 0 ? ""
+                        : " (unset: " + String.join(", ", e.getUnsetVariablesList()) + ")"));
             }
             table.print(out(), style());
             return ExitCodes.OK;

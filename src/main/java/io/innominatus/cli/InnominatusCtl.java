@@ -51,6 +51,7 @@ import picocli.CommandLine.ScopeType;
             ExecutionCommands.Retry.class,
             AdminCommands.Policies.class,
             AdminCommands.StepTypes.class,
+            AdminCommands.Environments.class,
             AdminCommands.Reload.class,
             LoginCommands.Login.class,
             LoginCommands.Logout.class,

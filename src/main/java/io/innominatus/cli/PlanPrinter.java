@@ -22,6 +22,8 @@ final class PlanPrinter {
         String product = plan.getProduct().isEmpty() ? "no product" : "product " + plan.getProduct();
         out.println(style.bold("Plan for " + plan.getApplication()) + " (" + product + ") in " + style.bold(plan.getEnvironment())
                 + ": " + (plan.getAllowed() ? style.green("allowed") : style.red("BLOCKED")));
+        out.println("  delivers to " + Text.orDash(plan.getTarget().getDescription()) + ", namespace "
+                + Text.orDash(plan.getNamespace()));
         out.println("  approval " + (plan.getRequiresApproval() ? style.yellow("required") : "not required")
                 + ", plan digest " + Text.orDash(plan.getPlanDigest()));
         if (plan.getPhasesCount() == 0) {

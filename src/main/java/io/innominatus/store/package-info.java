@@ -1,6 +1,7 @@
 /**
  * Persistence ports and their JDBC implementation: executions, steps, the append-only event log,
- * deployment history and idempotency keys, on the embedded H2 file database by default or PostgreSQL.
+ * deployment history and idempotency keys, provisioned resources and the delivery inventory (what each
+ * application put in each environment), on the embedded H2 file database by default or PostgreSQL.
  *
  * <p>Depends on {@code model} only.
  */
