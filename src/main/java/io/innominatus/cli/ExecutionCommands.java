@@ -175,8 +175,10 @@ final class ExecutionCommands {
             field("Execution", e.getExecutionId());
             field("Kind", e.getKind() + (e.getDryRun() ? " (dry run)" : ""));
             field("Application", e.getApplication() + (e.getProduct().isEmpty() ? "" : " (product " + e.getProduct() + ")"));
-            field("Environment", e.getEnvironment() + (e.getTarget().getDescription().isEmpty() ? ""
-                    : " (" + e.getTarget().getDescription() + ", namespace " + e.getNamespace() + ")"));
+            field("Environment", e.getEnvironment());
+            if (!e.getTarget().getDescription().isEmpty()) {
+                field("Delivers to", e.getTarget().getDescription() + ", namespace " + e.getNamespace());
+            }
             field("State", s.state(Text.state(e.getState())));
             field("Requested by", e.getRequestedBy() + " at " + Text.time(e.getCreateTime())
                     + (e.getRequestId().isEmpty() ? "" : " (request id " + e.getRequestId() + ")"));

@@ -38,7 +38,8 @@ import org.eclipse.jgit.transport.RemoteRefUpdate;
  * repository that does not exist yet is created with a work tree and committed to in place; a remote one
  * (a URL, or a local bare repository) is cloned into a private checkout under the data directory, and
  * every commit is pushed, rebuilt on the newest remote state when another writer came first.
- * Calls are serialized per repository and branch.
+ * Calls are serialized per work tree, so that two environments committing to two branches of one local
+ * repository take turns (each call first switches the work tree to its branch).
  */
 final class GitRepository {
 
@@ -49,6 +50,8 @@ final class GitRepository {
     private final String branch;
     private final boolean remote;
     private final Path workTree;
+    private static final Map<Path, Object> LOCKS = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Object lock;
     private Git git;
 
     /**
@@ -61,20 +64,29 @@ final class GitRepository {
         Path local = remoteUrl ? null : Path.of(location);
         this.remote = remoteUrl || isBare(local);
         this.workTree = remote ? checkouts.resolve(checkoutName(location, branch)) : local;
+        this.lock = LOCKS.computeIfAbsent(workTree.toAbsolutePath().normalize(), k -> new Object());
     }
 
     /** The current content of files, read from the branch's newest state. */
-    synchronized Map<String, Optional<String>> read(List<String> files, CredentialsProvider credentials, boolean refresh) {
-        open(credentials, refresh);
-        Map<String, Optional<String>> contents = new LinkedHashMap<>();
-        for (String file : files) {
-            contents.put(file, readFile(file));
+    Map<String, Optional<String>> read(List<String> files, CredentialsProvider credentials, boolean refresh) {
+        synchronized (lock) {
+            open(credentials, refresh);
+            Map<String, Optional<String>> contents = new LinkedHashMap<>();
+            for (String file : files) {
+                contents.put(file, readFile(file));
+            }
+            return contents;
         }
-        return contents;
     }
 
     /** The files under a directory of the work tree, relative to the repository root, sorted. */
-    synchronized List<String> files(String directory, CredentialsProvider credentials, boolean refresh) {
+    List<String> files(String directory, CredentialsProvider credentials, boolean refresh) {
+        synchronized (lock) {
+            return filesUnder(directory, credentials, refresh);
+        }
+    }
+
+    private List<String> filesUnder(String directory, CredentialsProvider credentials, boolean refresh) {
         open(credentials, refresh);
         Path root = workTree.resolve(directory);
         if (!Files.isDirectory(root)) {
@@ -93,7 +105,13 @@ final class GitRepository {
      *
      * @return the commit, or empty when no file changed
      */
-    synchronized Optional<String> commit(Map<String, Optional<String>> changes, String message,
+    Optional<String> commit(Map<String, Optional<String>> changes, String message, CredentialsProvider credentials) {
+        synchronized (lock) {
+            return commitLocked(changes, message, credentials);
+        }
+    }
+
+    private Optional<String> commitLocked(Map<String, Optional<String>> changes, String message,
             CredentialsProvider credentials) {
         for (int attempt = 1; ; attempt++) {
             open(credentials, true);
@@ -131,7 +149,13 @@ final class GitRepository {
     }
 
     /** A unified diff of what writing {@code changes} would change, empty when nothing would. */
-    synchronized List<String> diff(Map<String, Optional<String>> changes, CredentialsProvider credentials) {
+    List<String> diff(Map<String, Optional<String>> changes, CredentialsProvider credentials) {
+        synchronized (lock) {
+            return diffLocked(changes, credentials);
+        }
+    }
+
+    private List<String> diffLocked(Map<String, Optional<String>> changes, CredentialsProvider credentials) {
         open(credentials, true);
         List<String> lines = new ArrayList<>();
         for (Map.Entry<String, Optional<String>> change : changes.entrySet()) {

@@ -105,7 +105,7 @@ class ApplicationTierGrpcTest extends GrpcTestSupport {
         assertSucceeded(deployed);
         assertEquals(List.of("provision-database", "provision-payments", "deploy-application"), deployed.getStepsList()
                 .stream().map(StepExecution::getStep).toList());
-        String ns = "ecommerce-web";
+        String ns = "ecommerce-web-development";
 
         // PostgreSQL: StatefulSet, Service and a credentials Secret with a generated password.
         StatefulSet database = kube.apps().statefulSets().inNamespace(ns).withName("ecommerce-web-database").get();
@@ -117,7 +117,7 @@ class ApplicationTierGrpcTest extends GrpcTestSupport {
         Secret credentials = kube.secrets().inNamespace(ns).withName("ecommerce-web-database-credentials").get();
         String password = decoded(credentials, "password");
         assertEquals(32, password.length());
-        assertEquals("ecommerce-web-database.ecommerce-web.svc.cluster.local", outputs(deployed, "provision-database")
+        assertEquals("ecommerce-web-database.ecommerce-web-development.svc.cluster.local", outputs(deployed, "provision-database")
                 .get("host"));
         assertEquals("secretRef:ecommerce-web-database-credentials/password", outputs(deployed, "provision-database")
                 .get("password"));
@@ -133,14 +133,14 @@ class ApplicationTierGrpcTest extends GrpcTestSupport {
         Deployment web = kube.apps().deployments().inNamespace(ns).withName("ecommerce-web").get();
         Container container = web.getSpec().getTemplate().getSpec().getContainers().get(0);
         assertEquals("ghcr.io/example/ecommerce-web:2.3.1", container.getImage());
-        assertEquals("ecommerce-web-database.ecommerce-web.svc.cluster.local", env(container, "DATABASE_HOST").getValue());
+        assertEquals("ecommerce-web-database.ecommerce-web-development.svc.cluster.local", env(container, "DATABASE_HOST").getValue());
         assertEquals("5432", env(container, "DATABASE_PORT").getValue());
         assertEquals("database", env(container, "DATABASE_NAME").getValue());
         EnvVar passwordVariable = env(container, "DATABASE_PASSWORD");
         assertNull(passwordVariable.getValue());
         assertEquals("ecommerce-web-database-credentials", passwordVariable.getValueFrom().getSecretKeyRef().getName());
         assertEquals("password", passwordVariable.getValueFrom().getSecretKeyRef().getKey());
-        assertEquals("http://ecommerce-web-payments.ecommerce-web.svc.cluster.local:8080",
+        assertEquals("http://ecommerce-web-payments.ecommerce-web-development.svc.cluster.local:8080",
                 env(container, "PAYMENT_GATEWAY_URL").getValue());
         assertEquals(deployed.getExecutionId(), web.getMetadata().getLabels().get("innominatus.io/execution"));
         assertEquals(80, kube.services().inNamespace(ns).withName("ecommerce-web").get().getSpec().getPorts().get(0)
@@ -169,7 +169,7 @@ class ApplicationTierGrpcTest extends GrpcTestSupport {
         assertNull(kube.namespaces().withName(ns).get());
         List<String> logs = history(workflows, removed.getExecutionId()).stream().filter(ExecutionEvent::hasStepLog)
                 .map(e -> e.getStepLog().getLine()).toList();
-        assertTrue(logs.contains("deleted StatefulSet/ecommerce-web-database in ecommerce-web"), logs::toString);
+        assertTrue(logs.contains("deleted StatefulSet/ecommerce-web-database in ecommerce-web-development"), logs::toString);
 
         // Nothing is deployed any more.
         ErrorInfo info = detail(expectStatus(io.grpc.Status.Code.NOT_FOUND, () -> workflows.undeploy(UndeployRequest
@@ -182,33 +182,33 @@ class ApplicationTierGrpcTest extends GrpcTestSupport {
     void everyScoreFieldReachesTheClusterWithProvisionedValues() throws Exception {
         Execution deployed = deploy(Files.readString(java.nio.file.Path.of("src/test/resources/score/full-workload.yaml")));
         assertSucceeded(deployed);
-        Deployment orders = kube.apps().deployments().inNamespace("orders").withName("orders").get();
+        Deployment orders = kube.apps().deployments().inNamespace("orders-development").withName("orders").get();
         var pod = orders.getSpec().getTemplate().getSpec();
         Container api = pod.getContainers().stream().filter(c -> c.getName().equals("api")).findFirst().orElseThrow();
         assertEquals(List.of("/app/server"), api.getCommand());
         assertEquals(List.of("--port", "8080"), api.getArgs());
         assertEquals("orders", env(api, "APP").getValue());
-        assertEquals("orders-db.orders.svc.cluster.local:5432", env(api, "DB_ADDRESS").getValue());
+        assertEquals("orders-db.orders-development.svc.cluster.local:5432", env(api, "DB_ADDRESS").getValue());
         assertEquals("orders-db-credentials", env(api, "DB_PASSWORD").getValueFrom().getSecretKeyRef().getName());
-        assertTrue(env(api, "DATABASE_URL").getValue().contains("@orders-db.orders.svc.cluster.local:5432/orders"));
+        assertTrue(env(api, "DATABASE_URL").getValue().contains("@orders-db.orders-development.svc.cluster.local:5432/orders"));
         assertEquals("price is $5", env(api, "ESCAPED").getValue());
         assertEquals("/healthz", api.getLivenessProbe().getHttpGet().getPath());
         assertEquals(List.of("cat", "/tmp/ready"), api.getReadinessProbe().getExec().getCommand());
         assertEquals("512Mi", api.getResources().getLimits().get("memory").toString());
         // The volume resource is a claim the pod mounts.
-        assertNotNull(kube.persistentVolumeClaims().inNamespace("orders").withName("orders-data").get());
+        assertNotNull(kube.persistentVolumeClaims().inNamespace("orders-development").withName("orders-data").get());
         assertTrue(pod.getVolumes().stream().anyMatch(v -> v.getPersistentVolumeClaim() != null
                 && v.getPersistentVolumeClaim().getClaimName().equals("orders-data")), pod.getVolumes()::toString);
         // Files became a ConfigMap with the placeholders filled (or not, with noExpand).
-        var files = kube.configMaps().inNamespace("orders").withLabel("innominatus.io/part", "workload").list().getItems();
+        var files = kube.configMaps().inNamespace("orders-development").withLabel("innominatus.io/part", "workload").list().getItems();
         assertEquals(1, files.size());
         assertTrue(files.get(0).getData().containsValue("listen: 8080\nname: orders\n"), files.get(0).getData()::toString);
         assertTrue(files.get(0).getData().containsValue("raw ${metadata.name}\n"), files.get(0).getData()::toString);
         assertEquals(2, pod.getContainers().size());
 
         assertSucceeded(undeploy("orders"));
-        assertNull(kube.persistentVolumeClaims().inNamespace("orders").withName("orders-data").get());
-        assertTrue(kube.configMaps().inNamespace("orders").list().getItems().isEmpty());
+        assertNull(kube.persistentVolumeClaims().inNamespace("orders-development").withName("orders-data").get());
+        assertTrue(kube.configMaps().inNamespace("orders-development").list().getItems().isEmpty());
     }
 
     private static String sharingScore(String application) {
@@ -257,7 +257,7 @@ class ApplicationTierGrpcTest extends GrpcTestSupport {
         List<String> steps = first.getStepsList().stream().map(StepExecution::getStep).toList();
         assertTrue(steps.indexOf("provision-name") < steps.indexOf("provision-web"), steps::toString);
         assertEquals("billing-development.apps.test", outputs(first, "provision-name").get("host"));
-        var ingress = kube.network().v1().ingresses().inNamespace("billing").withName("billing-web").get();
+        var ingress = kube.network().v1().ingresses().inNamespace("billing-development").withName("billing-web").get();
         assertEquals("billing-development.apps.test", ingress.getSpec().getRules().get(0).getHost());
         assertEquals("billing", ingress.getSpec().getRules().get(0).getHttp().getPaths().get(0).getBackend().getService()
                 .getName());
@@ -270,15 +270,16 @@ class ApplicationTierGrpcTest extends GrpcTestSupport {
         String cachePassword = decoded(kube.secrets().inNamespace("shared-development")
                 .withName("redis-shared-cache-credentials").get(), "password");
         for (String app : List.of("billing", "invoicing")) {
-            assertEquals(cachePassword, decoded(kube.secrets().inNamespace(app).withName("redis-shared-cache-credentials")
+            String ns = app + "-development";
+            assertEquals(cachePassword, decoded(kube.secrets().inNamespace(ns).withName("redis-shared-cache-credentials")
                     .get(), "password"));
-            Container main = kube.apps().deployments().inNamespace(app).withName(app).get().getSpec().getTemplate().getSpec()
+            Container main = kube.apps().deployments().inNamespace(ns).withName(app).get().getSpec().getTemplate().getSpec()
                     .getContainers().get(0);
             assertEquals("redis-shared-cache-credentials", env(main, "CACHE_PASSWORD").getValueFrom().getSecretKeyRef()
                     .getName());
             // The command provisioner's secret output lives in a Secret; the workload reads it from there.
             assertEquals(app + "-queue-outputs", env(main, "QUEUE_TOKEN").getValueFrom().getSecretKeyRef().getName());
-            assertEquals("tok-3f9a7c1e5b", decoded(kube.secrets().inNamespace(app).withName(app + "-queue-outputs").get(),
+            assertEquals("tok-3f9a7c1e5b", decoded(kube.secrets().inNamespace(ns).withName(app + "-queue-outputs").get(),
                     "token"));
             assertEquals("amqp://queue.internal:5672/orders", env(main, "QUEUE_URL").getValue());
             assertEquals("debug", env(main, "LOG_LEVEL").getValue());
@@ -294,8 +295,8 @@ class ApplicationTierGrpcTest extends GrpcTestSupport {
         assertSucceeded(billingRemoved);
         assertEquals("false", outputs(billingRemoved, "deprovision-cache").get("removed"));
         assertNotNull(kube.apps().statefulSets().inNamespace("shared-development").withName("redis-shared-cache").get());
-        assertNull(kube.secrets().inNamespace("billing").withName("redis-shared-cache-credentials").get());
-        assertNull(kube.network().v1().ingresses().inNamespace("billing").withName("billing-web").get());
+        assertNull(kube.secrets().inNamespace("billing-development").withName("redis-shared-cache-credentials").get());
+        assertNull(kube.network().v1().ingresses().inNamespace("billing-development").withName("billing-web").get());
 
         // The last user leaves: the shared Redis goes too, and the command provisioner was asked to delete.
         Execution invoicingRemoved = undeploy("invoicing");
@@ -303,7 +304,7 @@ class ApplicationTierGrpcTest extends GrpcTestSupport {
         assertEquals("true", outputs(invoicingRemoved, "deprovision-cache").get("removed"));
         assertNull(kube.apps().statefulSets().inNamespace("shared-development").withName("redis-shared-cache").get());
         assertNull(kube.secrets().inNamespace("shared-development").withName("redis-shared-cache-credentials").get());
-        assertNull(kube.secrets().inNamespace("invoicing").withName("invoicing-queue-outputs").get());
+        assertNull(kube.secrets().inNamespace("invoicing-development").withName("invoicing-queue-outputs").get());
         List<String> calls = Files.readAllLines(ApplicationTierTestProfile.catalog().resolve("queue-calls.log"));
         assertEquals(2, calls.stream().filter(c -> c.contains("\"operation\":\"delete\"")).count(), calls::toString);
         assertTrue(calls.stream().anyMatch(c -> c.contains("\"application\":\"invoicing\"")));

@@ -71,7 +71,7 @@ public class ApplicationTierTestProfile implements QuarkusTestProfile {
         return CATALOG;
     }
 
-    private static void copyTree(Path from, Path to) throws IOException {
+    static void copyTree(Path from, Path to) throws IOException {
         try (Stream<Path> files = Files.walk(from)) {
             for (Path file : files.toList()) {
                 Path target = to.resolve(from.relativize(file).toString());

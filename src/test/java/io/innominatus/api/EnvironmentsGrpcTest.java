@@ -176,7 +176,7 @@ class EnvironmentsGrpcTest extends GrpcTestSupport {
     void gitOpsCommitsOneFilePerObjectAndOneCommitPerStep() throws Exception {
         Execution deployed = deploy(ORDERS, "development", false);
         deploy(BILLING, "development", false);
-        Path clone = clone();
+        Path clone = cloneRepository();
         Path orders = clone.resolve("clusters/dev/retail/orders");
         List<String> files = files(orders);
         assertTrue(files.containsAll(List.of("namespace-orders-development.yaml",
@@ -204,23 +204,26 @@ class EnvironmentsGrpcTest extends GrpcTestSupport {
         assertTrue(logs(deployed).stream().anyMatch(l -> l.startsWith("not waiting for readiness")));
 
         // A dry run reports the diff and commits nothing.
-        int before = commits(clone()).size();
+        int before = commits(cloneRepository()).size();
         Execution dryRun = deploy(ORDERS.replace("orders:1.4.0", "orders:1.5.0"), "development", true);
-        assertEquals(before, commits(clone()).size(), "a dry run commits nothing");
+        assertEquals(before, commits(cloneRepository()).size(), "a dry run commits nothing");
         List<String> dryLogs = logs(dryRun);
         assertTrue(dryLogs.stream().anyMatch(l -> l.startsWith("dry run: would commit to Git repository")), dryLogs.toString());
-        assertTrue(dryLogs.contains("+      image: \"ghcr.io/example/orders:1.5.0\""), dryLogs.toString());
+        assertTrue(dryLogs.stream().anyMatch(l -> l.startsWith("+") && l.contains("image: \"ghcr.io/example/orders:1.5.0\"")),
+                dryLogs.toString());
+        assertTrue(dryLogs.stream().anyMatch(l -> l.startsWith("-") && l.contains("image: \"ghcr.io/example/orders:1.4.0\"")),
+                dryLogs.toString());
 
         // Undeploy removes exactly the application's files, in commits of its own.
         undeploy("orders", "development");
-        Path after = clone();
+        Path after = cloneRepository();
         assertFalse(Files.exists(after.resolve("clusters/dev/retail/orders")), files(after.resolve("clusters/dev")).toString());
         assertTrue(Files.exists(after.resolve("clusters/dev/billing/billing-api/billing-api-development/deployment-billing-api.yaml")));
         assertTrue(commits(after).get(0).getShortMessage().startsWith("orders in development: applications/orders/"
                 + "app-undeployment / "));
     }
 
-    private Path clone() throws Exception {
+    private Path cloneRepository() throws Exception {
         Path directory = Files.createTempDirectory(clones, "clone-");
         try (Git git = Git.cloneRepository().setURI(EnvironmentsTestResource.gitops.toUri().toString())
                 .setDirectory(directory.toFile()).setBranch("deploy").call()) {

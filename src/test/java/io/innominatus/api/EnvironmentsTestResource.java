@@ -3,7 +3,6 @@ package io.innominatus.api;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.innominatus.steps.MockKubelet;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
@@ -17,7 +16,6 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.eclipse.jgit.api.Git;
 
 /**
@@ -49,7 +47,7 @@ public class EnvironmentsTestResource implements QuarkusTestResourceLifecycleMan
             gitops = root.resolve("deployments.git");
             Git.init().setBare(true).setDirectory(gitops.toFile()).setInitialBranch("deploy").call().close();
             catalog = root.resolve("catalog");
-            copyTree(Path.of("src/test/resources/catalogs/environments"), catalog);
+            ApplicationTierTestProfile.copyTree(Path.of("src/test/resources/catalogs/environments"), catalog);
             Path admin = catalog.resolve("admin-config.yaml");
             Files.writeString(admin, Files.readString(admin).replace("@GITOPS@", gitops.toString())
                     .replace("@CLUSTER_A@", url(clusterA)).replace("@CLUSTER_B@", url(clusterB)));
@@ -80,7 +78,7 @@ public class EnvironmentsTestResource implements QuarkusTestResourceLifecycleMan
     }
 
     private static KubernetesMockServer cluster() throws IOException {
-        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+        KubernetesMockServer server = new KubernetesMockServer(new io.fabric8.mockwebserver.Context(), new MockWebServer(), new HashMap<>(),
                 new KubernetesCrudDispatcher(), false);
         server.init(InetAddress.getLoopbackAddress(), 0);
         return server;
@@ -88,18 +86,5 @@ public class EnvironmentsTestResource implements QuarkusTestResourceLifecycleMan
 
     private static String url(KubernetesMockServer server) {
         return "http://127.0.0.1:" + server.getPort();
-    }
-
-    static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path file : files.toList()) {
-                Path target = to.resolve(from.relativize(file).toString());
-                if (Files.isDirectory(file)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(file, target);
-                }
-            }
-        }
     }
 }

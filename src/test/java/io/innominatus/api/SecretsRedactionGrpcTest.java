@@ -148,10 +148,10 @@ class SecretsRedactionGrpcTest extends GrpcTestSupport {
         assertEquals("********", step(done, "echo-token").getOutputsMap().get("seen"), "an output holding the token is masked");
         assertEquals(vaultToken, decoded(kube.secrets().inNamespace("secret-app").withName("vault-token").get(), "token"));
         assertEquals(StepState.STEP_STATE_FAILED, step(done, "fails-with-token").getState());
-        String password = decoded(kube.secrets().inNamespace("secret-app").withName("secret-app-db-credentials").get(),
+        String password = decoded(kube.secrets().inNamespace("secret-app-development").withName("secret-app-db-credentials").get(),
                 "password");
         assertEquals(32, password.length());
-        assertEquals(SecretsTestProfile.QUEUE_TOKEN, decoded(kube.secrets().inNamespace("secret-app")
+        assertEquals(SecretsTestProfile.QUEUE_TOKEN, decoded(kube.secrets().inNamespace("secret-app-development")
                 .withName("secret-app-queue-outputs").get(), "token"), "the provisioner's secret output reached its Secret");
 
         List<ExecutionEvent> events = history(workflows, done.getExecutionId());
