@@ -142,9 +142,10 @@ public class CatalogService {
         }
         if (workflow.tier() == Tier.PRODUCT
                 && !active.policies().productWorkflowAllowed(workflow.product(), workflow.name())) {
-            diagnostics.add(Diagnostic.warning(RuleIds.PRODUCT_WORKFLOW_NOT_ALLOWED, "'" + workflow.product() + "/"
-                    + workflow.name() + "' is not in allowedProductWorkflows: it is excluded from every plan until the "
-                    + "platform team adds it", workflow.location(), "metadata.name"));
+            diagnostics.add(Diagnostic.warning(RuleIds.PRODUCT_WORKFLOW_NOT_ALLOWED,
+                    active.policies().productWorkflowNotAllowed(workflow.product(), workflow.name())
+                    + ": it is excluded from every plan until the platform team adds it there", workflow.location(),
+                    "metadata.name"));
         }
         return diagnostics;
     }

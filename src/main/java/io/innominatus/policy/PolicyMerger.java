@@ -23,10 +23,11 @@ public final class PolicyMerger {
         List<PolicyRules> all = new ArrayList<>();
         List<EffectivePolicies.PolicySource> sources = new ArrayList<>();
         all.add(admin);
-        sources.add(new EffectivePolicies.PolicySource(adminFile, "AdminConfig", ""));
+        sources.add(new EffectivePolicies.PolicySource(adminFile, "AdminConfig", "", admin));
         for (PolicyDocument document : documents) {
             all.add(document.rules());
-            sources.add(new EffectivePolicies.PolicySource(document.sourceFile(), "WorkflowPolicies", document.name()));
+            sources.add(new EffectivePolicies.PolicySource(document.sourceFile(), "WorkflowPolicies", document.name(),
+                    document.rules()));
         }
         SortedSet<String> required = new TreeSet<>();
         SortedSet<String> approval = new TreeSet<>();
