@@ -51,8 +51,8 @@ public final class ActiveCatalog {
     public WorkflowView view(WorkflowDefinition workflow) {
         List<String> reasons = new ArrayList<>();
         if (workflow.tier() == Tier.PRODUCT && !policies.productWorkflowAllowed(workflow.product(), workflow.name())) {
-            reasons.add(RuleIds.PRODUCT_WORKFLOW_NOT_ALLOWED + ": '" + workflow.product() + "/" + workflow.name()
-                    + "' is not in allowedProductWorkflows");
+            reasons.add(RuleIds.PRODUCT_WORKFLOW_NOT_ALLOWED + ": "
+                    + policies.productWorkflowNotAllowed(workflow.product(), workflow.name()));
         }
         List<Violation> violations = PolicyEvaluator.workflowViolations(workflow,
                 workflow.diagnostics().stream().filter(d -> d.isError()).toList(), policies, knownStepTypes);

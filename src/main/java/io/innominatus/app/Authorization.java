@@ -49,11 +49,13 @@ public class Authorization {
     /** Changing executions: where {@code security.allowedExecutors} is set, only its principals and groups. */
     public void checkExecutor(Caller caller, String action, String target) {
         AllowList executors = catalogs.active().policies().allowedExecutors();
-        if (caller.local() || !executors.restricted() || caller.isAny(executors.entries())) {
+        if (caller.local() || !executors.restricted() || executors.permits(caller.principal())
+                || caller.groups().stream().anyMatch(executors::permits)) {
             return;
         }
-        throw deny(caller, action, target, "EXECUTOR_NOT_ALLOWED", "security.allowedExecutors allows only "
-                + String.join(", ", executors.entries()) + " to deploy", Map.of());
+        throw deny(caller, action, target, "EXECUTOR_NOT_ALLOWED", executors.entries().isEmpty()
+                ? "security.allowedExecutors of the policy sources have no entry in common: nobody may deploy"
+                : "security.allowedExecutors allows only " + String.join(", ", executors.entries()) + " to deploy", Map.of());
     }
 
     /**
@@ -71,6 +73,30 @@ public class Authorization {
         }
         throw deny(caller, action, "execution/" + executionId, "EXECUTION_ACCESS_DENIED", "this requires the viewer role "
                 + "or membership of the team of the execution's product", Map.of("execution_id", executionId));
+    }
+
+    /**
+     * The products whose executions a caller may list: empty for viewers (every product); otherwise those
+     * whose team the caller belongs to.
+     *
+     * @throws DomainException.PermissionDenied when the caller has no role and is in no product's team
+     */
+    public Optional<Set<String>> readableProducts(Caller caller, String action) {
+        if (caller.has(Role.VIEWER)) {
+            return Optional.empty();
+        }
+        var active = catalogs.active();
+        Set<String> products = new java.util.TreeSet<>();
+        for (String product : active.catalog().products()) {
+            if (caller.isAny(active.owners(product))) {
+                products.add(product);
+            }
+        }
+        if (products.isEmpty()) {
+            throw deny(caller, action, "executions", "ROLE_REQUIRED", action + " requires the viewer role or membership "
+                    + "of a product's team; " + caller.principal() + " has neither", Map.of("required_role", Role.VIEWER.id()));
+        }
+        return Optional.of(products);
     }
 
     /** Four eyes: whoever requested an execution may not approve it (when identities are known). */

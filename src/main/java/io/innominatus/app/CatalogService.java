@@ -146,9 +146,10 @@ public class CatalogService {
         }
         if (workflow.tier() == Tier.PRODUCT
                 && !active.policies().productWorkflowAllowed(workflow.product(), workflow.name())) {
-            diagnostics.add(Diagnostic.warning(RuleIds.PRODUCT_WORKFLOW_NOT_ALLOWED, "'" + workflow.product() + "/"
-                    + workflow.name() + "' is not in allowedProductWorkflows: it is excluded from every plan until the "
-                    + "platform team adds it", workflow.location(), "metadata.name"));
+            diagnostics.add(Diagnostic.warning(RuleIds.PRODUCT_WORKFLOW_NOT_ALLOWED,
+                    active.policies().productWorkflowNotAllowed(workflow.product(), workflow.name())
+                    + ": it is excluded from every plan until the platform team adds it there", workflow.location(),
+                    "metadata.name"));
         }
         return diagnostics;
     }
@@ -228,8 +229,10 @@ public class CatalogService {
         if (!active.admin().environments().isEmpty()) {
             definitions = active.admin().environments().values();
         } else {
+            // Literal names only: a pattern such as `dev-*` allows environments but names none.
             java.util.TreeSet<String> names = new java.util.TreeSet<>(policies.allowedEnvironments().entries());
             names.addAll(policies.requireApproval());
+            names.removeIf(name -> name.contains("*"));
             definitions = names.stream().map(active.admin()::environment).toList();
         }
         List<EnvironmentView> views = definitions.stream().map(d -> new EnvironmentView(d,

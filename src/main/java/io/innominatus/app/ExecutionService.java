@@ -62,24 +62,24 @@ public class ExecutionService {
      *
      * @throws DomainException.PolicyBlocked when policy blocks the plan
      */
-    public Execution startDeployment(String scoreYaml, String environment, String requestId, boolean dryRun,
-            List<PlanningService.CandidateWorkflow> candidates, Caller caller) {
+    public Execution startDeployment(String scoreYaml, String scoreFileName, String environment, String requestId,
+            boolean dryRun, List<PlanningService.CandidateWorkflow> candidates, Caller caller) {
         checkRequestId(requestId);
         if (!candidates.isEmpty() && !dryRun) {
             throw DomainException.InvalidInput.field("extra_workflows", "candidate workflows only run as a dry run; a real "
                     + "deployment runs catalog workflows (get the workflow into the catalog first)");
         }
-        DeploymentPlan plan = planning.planDeployment(scoreYaml, environment, candidates).plan();
+        DeploymentPlan plan = planning.planDeployment(scoreYaml, scoreFileName, environment, candidates).plan();
         authorization.checkExecutor(caller, "StartDeployment", "application/" + plan.application() + "/" + environment);
         return submit(plan, scoreYaml, requestId, dryRun, caller, List.of("deployment", environment, dryRun, scoreYaml,
                 candidates.stream().map(c -> List.of(String.valueOf(c.fileName()), String.valueOf(c.yaml()))).toList()));
     }
 
     /** Plans a run of one catalog workflow and starts it. */
-    public Execution runWorkflow(String workflowId, String scoreYaml, String environment, String requestId, boolean dryRun,
-            Caller caller) {
+    public Execution runWorkflow(String workflowId, String scoreYaml, String scoreFileName, String environment,
+            String requestId, boolean dryRun, Caller caller) {
         checkRequestId(requestId);
-        DeploymentPlan plan = planning.planWorkflowRun(workflowId, scoreYaml, environment).plan();
+        DeploymentPlan plan = planning.planWorkflowRun(workflowId, scoreYaml, scoreFileName, environment).plan();
         authorization.checkExecutor(caller, "RunWorkflow", "application/" + plan.application() + "/" + environment);
         return submit(plan, scoreYaml, requestId, dryRun, caller,
                 List.of("workflow", workflowId, environment, dryRun, scoreYaml));
@@ -173,15 +173,17 @@ public class ExecutionService {
                 .or(() -> store.find(executionId))).orElseThrow(() -> new DomainException.NotFound("execution", executionId));
     }
 
+    /** Executions newest first; a caller without the viewer role sees those of its own products' teams only. */
     public PageRequest.Page<Execution> list(String application, String environment, ExecutionState state, int pageSize,
-            String pageToken) {
+            String pageToken, Caller caller) {
         if (pageSize < 0) {
             throw DomainException.InvalidInput.field("page_size", "must not be negative");
         }
         int size = pageSize == 0 ? PageRequest.DEFAULT_SIZE : Math.min(pageSize, PageRequest.MAX_SIZE);
+        java.util.Set<String> products = authorization.readableProducts(caller, "ListExecutions").orElse(null);
         try {
-            ExecutionStore.Page page = store(() -> store.list(new ExecutionStore.Query(application, environment, state), size,
-                    pageToken));
+            ExecutionStore.Page page = store(() -> store.list(new ExecutionStore.Query(application, environment, state,
+                    products), size, pageToken));
             return new PageRequest.Page<>(page.executions(), page.nextPageToken());
         } catch (StoreException.InvalidPageToken e) {
             throw DomainException.InvalidInput.field("page_token", "malformed page token");

@@ -25,6 +25,7 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 public class PlanningService {
 
+    private static final Pattern SCORE_FILE_NAME = Pattern.compile("[\\p{L}\\p{N}._/ +@=,-]+");
     private static final Pattern ENVIRONMENT = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
 
     /** A candidate workflow supplied with a request, placed in the catalog at {@code fileName}. */
@@ -48,9 +49,9 @@ public class PlanningService {
      * EvaluateDeployment): viewers, or members of the team of the application's product and of every
      * candidate's product.
      */
-    public PlanOutcome planDeployment(String scoreYaml, String environment, List<CandidateWorkflow> candidates,
-            Caller caller, String action) {
-        PlanOutcome outcome = planDeployment(scoreYaml, environment, candidates);
+    public PlanOutcome planDeployment(String scoreYaml, String scoreFileName, String environment,
+            List<CandidateWorkflow> candidates, Caller caller, String action) {
+        PlanOutcome outcome = planDeployment(scoreYaml, scoreFileName, environment, candidates);
         String target = "application/" + outcome.workload().name() + "/" + environment;
         authorization.checkProductAccess(caller, action, outcome.workload().product(), target);
         for (int i = 0; i < candidates.size(); i++) {
@@ -62,11 +63,12 @@ public class PlanningService {
     }
 
     /** Plans a deployment with the catalog, optionally with candidate workflows in place. */
-    public PlanOutcome planDeployment(String scoreYaml, String environment, List<CandidateWorkflow> candidates) {
+    public PlanOutcome planDeployment(String scoreYaml, String scoreFileName, String environment,
+            List<CandidateWorkflow> candidates) {
         ActiveCatalog active = catalogs.active();
         checkEnvironment(environment);
         List<Diagnostic> diagnostics = new ArrayList<>();
-        ScoreWorkload workload = parseScore(scoreYaml, diagnostics);
+        ScoreWorkload workload = parseScore(scoreYaml, scoreFileName, diagnostics);
         Map<String, WorkflowDefinition> workflows = new LinkedHashMap<>();
         active.catalog().workflows().forEach(w -> workflows.put(w.id(), w));
         for (int i = 0; i < candidates.size(); i++) {
@@ -76,6 +78,11 @@ public class PlanningService {
             }
         }
         String product = workload.product();
+        if (!product.isEmpty() && !active.catalog().products().contains(product)) {
+            diagnostics.add(Diagnostic.note("PRODUCT_NOT_FOUND", "metadata.product '" + product + "' is not a product of the "
+                    + "catalog, so no product workflows run; products: " + (active.catalog().products().isEmpty() ? "none"
+                    : String.join(", ", active.catalog().products())), io.innominatus.model.SourceLocation.ofFile(workload.fileName()), "metadata.product"));
+        }
         List<WorkflowDefinition> platform = workflows.values().stream().filter(w -> w.tier() == Tier.PLATFORM).toList();
         List<WorkflowDefinition> productWorkflows = workflows.values().stream()
                 .filter(w -> w.tier() == Tier.PRODUCT && !product.isEmpty() && w.product().equals(product)).toList();
@@ -86,14 +93,14 @@ public class PlanningService {
     }
 
     /** Plans a run of exactly one catalog workflow. */
-    public PlanOutcome planWorkflowRun(String workflowId, String scoreYaml, String environment) {
+    public PlanOutcome planWorkflowRun(String workflowId, String scoreYaml, String scoreFileName, String environment) {
         ActiveCatalog active = catalogs.active();
         if (workflowId == null || workflowId.isBlank()) {
             throw DomainException.InvalidInput.field("workflow_id", "required, for example platform/security-scan");
         }
         checkEnvironment(environment);
         List<Diagnostic> diagnostics = new ArrayList<>();
-        ScoreWorkload workload = parseScore(scoreYaml, diagnostics);
+        ScoreWorkload workload = parseScore(scoreYaml, scoreFileName, diagnostics);
         WorkflowDefinition workflow = active.catalog().workflow(workflowId)
                 .or(() -> workload.workflows().stream().filter(w -> w.id().equals(workflowId)).findFirst())
                 .orElseThrow(() -> new DomainException.NotFound("workflow", workflowId));
@@ -103,7 +110,15 @@ public class PlanningService {
         }
         ResolvedDeployment resolved = Resolver.resolveSingle(workflow, workload, active.admin().environment(environment),
                 active.admin().admin());
-        return new PlanOutcome(assemble(resolved, active), workload, diagnostics);
+        DeploymentPlan plan = assemble(resolved, active);
+        // A run of one workflow that policy leaves out would run nothing and still report success.
+        for (var exclusion : plan.excluded()) {
+            if (exclusion.workflowId().equals(workflowId)) {
+                throw new DomainException.FailedPrecondition(exclusion.ruleId(), exclusion.message(),
+                        Map.of("workflow_id", workflowId));
+            }
+        }
+        return new PlanOutcome(plan, workload, diagnostics);
     }
 
     /**
@@ -114,7 +129,7 @@ public class PlanningService {
      */
     public DeploymentPlan planUndeployment(String scoreYaml, String environment, List<String> resources) {
         ActiveCatalog active = catalogs.active();
-        ScoreWorkload workload = parseScore(scoreYaml, new ArrayList<>());
+        ScoreWorkload workload = parseScore(scoreYaml, null, new ArrayList<>());
         return assemble(Resolver.resolveUndeployment(workload, resources, active.admin().environment(environment),
                 active.admin().admin()), active);
     }
@@ -126,13 +141,14 @@ public class PlanningService {
                 policies.maxWorkflowDuration(), policies.vaultAccess(), policies.kubernetesAccess()));
     }
 
-    private ScoreWorkload parseScore(String scoreYaml, List<Diagnostic> diagnostics) {
+    private ScoreWorkload parseScore(String scoreYaml, String scoreFileName, List<Diagnostic> diagnostics) {
         if (scoreYaml == null || scoreYaml.isBlank()) {
             throw DomainException.InvalidInput.field("score_yaml", "required: the application's Score file");
         }
-        ScoreParser.Result parsed = ScoreParser.parse(scoreYaml, "score.yaml", catalogs.limits());
+        String file = scoreFileName(scoreFileName);
+        ScoreParser.Result parsed = ScoreParser.parse(scoreYaml, file, catalogs.limits());
         if (parsed.workload().isEmpty()) {
-            throw DomainException.InvalidInput.document("score_yaml", "the Score file", parsed.diagnostics());
+            throw DomainException.InvalidInput.document("score_yaml", "the Score file " + file, parsed.diagnostics());
         }
         diagnostics.addAll(parsed.diagnostics());
         return parsed.workload().get();
@@ -163,6 +179,18 @@ public class PlanningService {
                             io.innominatus.model.SourceLocation.ofFile(placement.file()), "kind")) : unidentified);
         }
         return workflows;
+    }
+
+    /** The name the caller gave its Score file, for positions in diagnostics and plans; {@code score.yaml} if none. */
+    static String scoreFileName(String name) {
+        if (name == null || name.isBlank()) {
+            return ScoreWorkload.DEFAULT_FILE_NAME;
+        }
+        if (name.length() > 255 || !SCORE_FILE_NAME.matcher(name).matches()) {
+            throw DomainException.InvalidInput.field("score_file_name", "must be a file name or relative path of at most 255 "
+                    + "printable characters, such as score.yaml or apps/billing-api.yaml");
+        }
+        return name;
     }
 
     static void checkEnvironment(String environment) {

@@ -97,7 +97,7 @@ public final class CatalogLoader {
             loadFile(root, file, WorkflowParser.POLICIES_KIND, null, admin, limits, digest, diagnostics, workflows, policies);
         }
         List<WorkflowDefinition> unique = dropDuplicates(workflows, diagnostics);
-        checkPolicyReferences(admin.rules(), policies, unique, diagnostics);
+        checkPolicyReferences(admin, policies, unique, diagnostics);
         return new Catalog(admin, unique, policies, provisioners, products, diagnostics, digest.hex(), Instant.now());
     }
 
@@ -134,6 +134,12 @@ public final class CatalogLoader {
             return;
         }
         digest.add(name, text.get());
+        if (!catalogDocument(text.get(), name, limits)) {
+            diagnostics.add(Diagnostic.note("NOT_A_WORKFLOW", "not a workflow document (no apiVersion workflow.dev/...): "
+                    + "kept as a file of the catalog, as playbooks, manifests and scripts next to workflows are",
+                    SourceLocation.ofFile(name), ""));
+            return;
+        }
         Path base = file.toAbsolutePath().normalize().getParent();
         WorkflowParser.Source source = new WorkflowParser.Source(name, kind, product, base, admin.admin());
         for (WorkflowParser.ParsedDocument document : WorkflowParser.parse(text.get(), source, limits)) {
@@ -141,6 +147,33 @@ public final class CatalogLoader {
             document.workflow().ifPresent(workflows::add);
             document.policy().ifPresent(policies::add);
         }
+    }
+
+    /**
+     * Whether a file is meant as a catalog document: some document in it is a mapping with an
+     * {@code apiVersion} of {@code workflow.dev}, or without any apiVersion but with workflow fields (so a
+     * workflow missing its header is still reported). Playbooks (lists) and manifests of other APIs are not.
+     * A file that does not parse is, so that its syntax errors are reported.
+     */
+    private static boolean catalogDocument(String text, String name, YamlLoader.Limits limits) {
+        YamlLoader.Result loaded = YamlLoader.load(text, name, limits);
+        if (Diagnostic.anyError(loaded.diagnostics()) || loaded.documents().isEmpty()) {
+            return true;
+        }
+        for (io.innominatus.parse.YamlNode document : loaded.documents()) {
+            if (document instanceof io.innominatus.parse.YamlNode.Mapping m) {
+                Optional<io.innominatus.parse.YamlNode> apiVersion = m.get("apiVersion");
+                if (apiVersion.isEmpty()) {
+                    if (m.get("kind").isPresent() || m.get("metadata").isPresent() || m.get("spec").isPresent()) {
+                        return true;
+                    }
+                } else if (!(apiVersion.get() instanceof io.innominatus.parse.YamlNode.Scalar version)
+                        || version.value().startsWith("workflow.dev/")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static List<WorkflowDefinition> dropDuplicates(List<WorkflowDefinition> workflows, List<Diagnostic> diagnostics) {
@@ -159,11 +192,15 @@ public final class CatalogLoader {
         return unique;
     }
 
-    /** Warns about policy entries that name workflows the catalog does not have. */
-    private static void checkPolicyReferences(PolicyRules adminRules, List<PolicyDocument> documents,
+    /**
+     * Warns about policy entries that name workflows the catalog does not have, and refuses step types
+     * policy allows but no executor runs (a registration removed from {@code stepTypes}, typically): the
+     * catalog would look fine and then block every deployment that uses them.
+     */
+    private static void checkPolicyReferences(AdminConfig admin, List<PolicyDocument> documents,
             List<WorkflowDefinition> workflows, List<Diagnostic> diagnostics) {
         List<PolicyRules> all = new ArrayList<>();
-        all.add(adminRules);
+        all.add(admin.rules());
         documents.forEach(d -> all.add(d.rules()));
         Set<String> platform = new TreeSet<>();
         Set<String> product = new TreeSet<>();
@@ -184,9 +221,23 @@ public final class CatalogLoader {
                     }
                 }
             }
+            if (rules.allowedStepTypes() != null) {
+                for (String allowed : rules.allowedStepTypes()) {
+                    if (!io.innominatus.model.AllowList.isPattern(allowed) && !io.innominatus.model.StepTypes.isBuiltIn(allowed)
+                            && !admin.stepTypes().containsKey(allowed)) {
+                        List<String> users = workflows.stream().filter(w -> w.steps().stream()
+                                .anyMatch(s -> s.type().equals(allowed))).map(WorkflowDefinition::id).toList();
+                        diagnostics.add(Diagnostic.error("STEP_EXECUTOR_MISSING", "allowedStepTypes lists step type '"
+                                + allowed + "', which no executor runs: it is neither built in nor registered in admin-config "
+                                + "stepTypes" + (users.isEmpty() ? "" : "; used by " + String.join(", ", users))
+                                + ". Register it in stepTypes or remove it from allowedStepTypes",
+                                SourceLocation.ofFile(rules.source()), "allowedStepTypes"));
+                    }
+                }
+            }
             if (rules.allowedProductWorkflows() != null) {
                 for (String allowed : rules.allowedProductWorkflows()) {
-                    if (!allowed.endsWith("/*") && !product.contains(allowed)) {
+                    if (!io.innominatus.model.AllowList.isPattern(allowed) && !product.contains(allowed)) {
                         diagnostics.add(Diagnostic.warning("ALLOWED_WORKFLOW_NOT_FOUND", "allowed product workflow '"
                                 + allowed + "' is not in the catalog", SourceLocation.ofFile(rules.source()),
                                 "allowedProductWorkflows"));

@@ -35,7 +35,7 @@ final class AdminCommands {
             }
             EffectivePolicies p = response.getPolicies();
             field("Required platform workflows", list(p.getRequiredPlatformWorkflowsList(), "none"));
-            field("Allowed product workflows", list(p.getAllowedProductWorkflowsList(), "any"));
+            field("Allowed product workflows", allowed(p.getAllowedProductWorkflowsList(), "any"));
             field("Workflow overrides", "platform " + (p.getWorkflowOverrides().getPlatform() ? "yes" : "no") + ", product "
                     + (p.getWorkflowOverrides().getProduct() ? "yes" : "no"));
             field("Max workflow duration", p.hasMaxWorkflowDuration() ? Text.duration(p.getMaxWorkflowDuration()) : "unlimited");
@@ -43,10 +43,10 @@ final class AdminCommands {
                     : Integer.toString(p.getMaxConcurrentWorkflows()));
             field("Max steps per workflow", p.getMaxStepsPerWorkflow() == 0 ? "unlimited"
                     : Integer.toString(p.getMaxStepsPerWorkflow()));
-            field("Allowed step types", list(p.getAllowedStepTypesList(), "any"));
-            field("Allowed environments", list(p.getAllowedEnvironmentsList(), "any"));
+            field("Allowed step types", allowed(p.getAllowedStepTypesList(), "any"));
+            field("Allowed environments", allowed(p.getAllowedEnvironmentsList(), "any"));
             field("Require approval in", list(p.getRequireApprovalList(), "none"));
-            field("Allowed executors", list(p.getAllowedExecutorsList(), "anyone"));
+            field("Allowed executors", allowed(p.getAllowedExecutorsList(), "anyone"));
             field("Secrets access", "vault " + Text.orDash(p.getSecretsAccess().getVault()) + ", kubernetes "
                     + Text.orDash(p.getSecretsAccess().getKubernetes()));
             out().println();
@@ -64,6 +64,14 @@ final class AdminCommands {
 
         private static String list(List<String> values, String empty) {
             return values.isEmpty() ? empty : String.join(", ", values);
+        }
+
+        /** An allow-list in force: {@code *} allows everything, no entry allows nothing. */
+        private static String allowed(List<String> entries, String everything) {
+            if (entries.equals(List.of("*"))) {
+                return everything;
+            }
+            return entries.isEmpty() ? "none (the sources' lists have no entry in common)" : String.join(", ", entries);
         }
     }
 

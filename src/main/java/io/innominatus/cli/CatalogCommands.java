@@ -229,7 +229,7 @@ final class CatalogCommands {
             target.warning().ifPresent(this::warn);
             WorkflowFile extra = WorkflowFile.newBuilder().setFileName(target.catalogPath()).setYaml(candidate.text()).build();
             PlanDeploymentResponse planned = connection().workflows().planDeployment(PlanDeploymentRequest.newBuilder()
-                    .setScoreYaml(score.text()).setEnvironment(environment).addExtraWorkflows(extra).build());
+                    .setScoreYaml(score.text()).setScoreFileName(score.fileName()).setEnvironment(environment).addExtraWorkflows(extra).build());
             DeploymentPlan plan = planned.getPlan();
             if (structured()) {
                 printer().streamedOrDocument(planned, mode != null);
@@ -239,6 +239,12 @@ final class CatalogCommands {
                 out().println(candidateStatus(plan, target));
                 out().flush();
             }
+            if (planned.getDiagnosticsList().stream().anyMatch(PlanPrinter::isError)) {
+                // An excluded candidate is not planned, but its errors are still errors.
+                err().println("error: the candidate " + workflowFile + " has errors (see the errors" + (structured() ? ""
+                        : " above") + "); nothing was started");
+                return ExitCodes.INVALID;
+            }
             if (!plan.getAllowed()) {
                 err().println("error: policy blocks this deployment (see the violations" + (structured() ? "" : " above") + ")");
                 return ExitCodes.BLOCKED;
@@ -246,7 +252,7 @@ final class CatalogCommands {
             if (mode == null) {
                 return ExitCodes.OK;
             }
-            StartDeploymentRequest.Builder start = StartDeploymentRequest.newBuilder().setScoreYaml(score.text())
+            StartDeploymentRequest.Builder start = StartDeploymentRequest.newBuilder().setScoreYaml(score.text()).setScoreFileName(score.fileName())
                     .setEnvironment(environment);
             if (mode.dryRun) {
                 start.setDryRun(true).addExtraWorkflows(extra);
@@ -276,9 +282,10 @@ final class CatalogCommands {
             for (ExcludedWorkflow e : plan.getExcludedList()) {
                 if (e.getWorkflowId().equals(id)) {
                     if (e.getRuleId().equals("PRODUCT_WORKFLOW_NOT_ALLOWED")) {
-                        return "Candidate " + id + " is excluded by PRODUCT_WORKFLOW_NOT_ALLOWED: it does not run, not even in a "
-                                + "dry run, until the platform team adds '" + id.substring("products/".length())
-                                + "' to workflowPolicies.allowedProductWorkflows.";
+                        return "Candidate " + id + " is excluded by PRODUCT_WORKFLOW_NOT_ALLOWED: "
+                                + e.getMessage().replaceFirst("; it does not run$", "") + ". It does not run, not even "
+                                + "in a dry run, until the platform team adds '" + id.substring("products/".length())
+                                + "' to each list named.";
                     }
                     return "Candidate " + id + " is excluded by " + e.getRuleId() + ": " + e.getMessage();
                 }

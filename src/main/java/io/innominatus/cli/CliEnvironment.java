@@ -28,14 +28,45 @@ import java.util.concurrent.TimeUnit;
  * @param err standard error
  * @param terminal true when standard output is an interactive terminal (live progress, colours)
  * @param sleeper how to wait between retries and polls
+ * @param interrupts what runs when the user interrupts the process (Ctrl-C)
  */
 public record CliEnvironment(Map<String, String> variables, Path workingDirectory, PrintWriter out, PrintWriter err,
-        boolean terminal, Sleeper sleeper) {
+        boolean terminal, Sleeper sleeper, Interrupts interrupts) {
 
     /** Waits; tests substitute a faster one. */
     @FunctionalInterface
     public interface Sleeper {
         void sleep(java.time.Duration duration) throws InterruptedException;
+    }
+
+    /** Registers what to say when the process is interrupted; closing the registration withdraws it. */
+    @FunctionalInterface
+    public interface Interrupts {
+        Registration onInterrupt(Runnable action);
+
+        /** Nothing to withdraw. */
+        interface Registration extends AutoCloseable {
+            @Override
+            void close();
+        }
+
+        /** Ctrl-C ends the JVM with exit code 130 after its shutdown hooks ran: the action becomes one of them. */
+        Interrupts SHUTDOWN_HOOKS = action -> {
+            Thread hook = new Thread(action, "innominatus-ctl-interrupted");
+            Runtime.getRuntime().addShutdownHook(hook);
+            return () -> {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // The hook is running or has run; nothing to withdraw.
+                }
+            };
+        };
+    }
+
+    public CliEnvironment(Map<String, String> variables, Path workingDirectory, PrintWriter out, PrintWriter err,
+            boolean terminal, Sleeper sleeper) {
+        this(variables, workingDirectory, out, err, terminal, sleeper, action -> () -> { });
     }
 
     public CliEnvironment {
@@ -44,6 +75,7 @@ public record CliEnvironment(Map<String, String> variables, Path workingDirector
         Objects.requireNonNull(out);
         Objects.requireNonNull(err);
         Objects.requireNonNull(sleeper);
+        Objects.requireNonNull(interrupts);
     }
 
     /** The real process: its environment, working directory, standard streams and terminal. */
@@ -60,7 +92,7 @@ public record CliEnvironment(Map<String, String> variables, Path workingDirector
             });
         }
         return new CliEnvironment(env, Path.of("").toAbsolutePath(), out, err, terminal,
-                d -> Thread.sleep(d.toMillis()));
+                d -> Thread.sleep(d.toMillis()), Interrupts.SHUTDOWN_HOOKS);
     }
 
     /** An environment variable, or null when unset or empty. */

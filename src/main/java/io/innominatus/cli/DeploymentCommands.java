@@ -59,7 +59,7 @@ final class DeploymentCommands {
         protected int run() {
             LocalFiles.InputFile score = LocalFiles.read(env(), scoreFile);
             PlanDeploymentResponse planned = connection().workflows().planDeployment(PlanDeploymentRequest.newBuilder()
-                    .setScoreYaml(score.text()).setEnvironment(environment).build());
+                    .setScoreYaml(score.text()).setScoreFileName(score.fileName()).setEnvironment(environment).build());
             DeploymentPlan plan = planned.getPlan();
             if (structured()) {
                 printer().document(planned);
@@ -111,7 +111,7 @@ final class DeploymentCommands {
         protected int run() {
             LocalFiles.InputFile score = LocalFiles.read(env(), scoreFile);
             Execution execution = connection().workflows().startDeployment(StartDeploymentRequest.newBuilder()
-                    .setScoreYaml(score.text()).setEnvironment(options.environment).setDryRun(options.dryRun)
+                    .setScoreYaml(score.text()).setScoreFileName(score.fileName()).setEnvironment(options.environment).setDryRun(options.dryRun)
                     .setRequestId(options.requestIdOrEmpty()).build()).getExecution();
             return started(this, execution, options.watch);
         }
@@ -155,7 +155,7 @@ final class DeploymentCommands {
         protected int run() {
             LocalFiles.InputFile score = LocalFiles.read(env(), scoreFile);
             Execution execution = connection().workflows().runWorkflow(RunWorkflowRequest.newBuilder().setWorkflowId(workflowId)
-                    .setScoreYaml(score.text()).setEnvironment(options.environment).setDryRun(options.dryRun)
+                    .setScoreYaml(score.text()).setScoreFileName(score.fileName()).setEnvironment(options.environment).setDryRun(options.dryRun)
                     .setRequestId(options.requestIdOrEmpty()).build()).getExecution();
             return started(this, execution, options.watch);
         }

@@ -115,6 +115,38 @@ record ErrorReport(int exitCode, List<String> lines) {
         return new ErrorReport(ExitCodes.forStatus(code), lines);
     }
 
+    /**
+     * What went wrong when no layer gave a message (the JDK's HTTP client throws a bare
+     * {@code ConnectException} for a refused connection): named by the kind of the innermost failure.
+     */
+    private static String withoutMessage(Throwable failure) {
+        Throwable innermost = failure;
+        for (int depth = 0; innermost.getCause() != null && depth < 10; depth++) {
+            innermost = innermost.getCause();
+        }
+        for (Throwable t = failure; t != null; t = t == innermost ? null : t.getCause()) {
+            if (t instanceof java.net.ConnectException) {
+                return "connection refused (nothing listens there, or a firewall rejects it)";
+            }
+            if (t instanceof java.net.UnknownHostException) {
+                return "unknown host";
+            }
+            if (t instanceof java.net.http.HttpConnectTimeoutException || t instanceof java.net.SocketTimeoutException) {
+                return "timed out while connecting";
+            }
+            if (t instanceof java.net.http.HttpTimeoutException) {
+                return "timed out waiting for the answer";
+            }
+            if (t instanceof javax.net.ssl.SSLException) {
+                return "the TLS handshake failed";
+            }
+            if (t instanceof java.nio.channels.ClosedChannelException || t instanceof java.io.EOFException) {
+                return "the connection was closed before an answer arrived";
+            }
+        }
+        return innermost instanceof java.io.IOException ? "the connection failed" : "unexpected failure";
+    }
+
     /** The innermost useful message of a failure, without Java class names. */
     static String plainMessage(Throwable failure) {
         Throwable t = failure;
@@ -125,7 +157,7 @@ record ErrorReport(int exitCode, List<String> lines) {
             }
         }
         if (message == null) {
-            return "no details";
+            return withoutMessage(failure);
         }
         String plain = PIPELINE.matcher(message).replaceAll("");
         return CLASS_PREFIX.matcher(plain).replaceAll("").lines().map(String::strip).filter(l -> !l.isEmpty())

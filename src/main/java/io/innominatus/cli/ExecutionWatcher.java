@@ -32,6 +32,19 @@ final class ExecutionWatcher {
 
     /** Watches from after {@code afterSequence} to the terminal event and returns the final state of the execution. */
     Execution follow(String executionId, long afterSequence, WatchRenderer renderer) {
+        // Interrupting the watch stops watching only: the execution goes on, and the user must know that.
+        try (CliEnvironment.Interrupts.Registration note = env.interrupts().onInterrupt(() -> {
+            env.err().println();
+            env.err().println("Stopped watching. Execution " + executionId + " continues on the server.");
+            env.err().println("Follow it again with: innominatus-ctl watch " + executionId);
+            env.err().println("Cancel it with:       innominatus-ctl cancel " + executionId);
+            env.err().flush();
+        })) {
+            return followUntilEnd(executionId, afterSequence, renderer);
+        }
+    }
+
+    private Execution followUntilEnd(String executionId, long afterSequence, WatchRenderer renderer) {
         renderer.started(get(executionId));
         long last = afterSequence;
         int failures = 0;
@@ -48,18 +61,14 @@ final class ExecutionWatcher {
                     last = event.getSequence();
                     failures = 0;
                     renderer.event(event);
-                    if (event.hasStateChanged() && Text.terminal(event.getStateChanged().getTo())) {
-                        ended = true;
-                    }
                 }
-                if (!ended) {
-                    // The server ends a stream only after the terminal event; anything else was a disconnect.
-                    Execution now = get(executionId);
-                    if (Text.terminal(now.getState()) && now.getLastSequence() <= last) {
-                        ended = true;
-                    } else {
-                        failures = backOff(renderer, failures, "the stream ended early", last, null);
-                    }
+                // The server ends a stream only after the event that leaves the execution terminal now (a
+                // terminal event of an earlier, retried run does not); anything else was a disconnect.
+                Execution now = get(executionId);
+                if (Text.terminal(now.getState()) && now.getLastSequence() <= last) {
+                    ended = true;
+                } else {
+                    failures = backOff(renderer, failures, "the stream ended early", last, null);
                 }
             } catch (StatusRuntimeException e) {
                 if (e.getStatus().getCode() != Status.Code.UNAVAILABLE) {

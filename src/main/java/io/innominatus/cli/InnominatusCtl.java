@@ -55,6 +55,7 @@ import picocli.CommandLine.ScopeType;
             AdminCommands.Reload.class,
             LoginCommands.Login.class,
             LoginCommands.Logout.class,
+            CommandLine.HelpCommand.class,
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

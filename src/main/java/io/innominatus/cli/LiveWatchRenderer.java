@@ -120,8 +120,10 @@ final class LiveWatchRenderer implements WatchRenderer {
         switch (e.getPayloadCase()) {
             case STATE_CHANGED -> {
                 state = e.getStateChanged().getTo();
-                if (state == ExecutionState.EXECUTION_STATE_RUNNING && executionStarted == null) {
+                // A retry after the execution ended starts a new run: its duration starts again.
+                if (state == ExecutionState.EXECUTION_STATE_RUNNING && (executionStarted == null || executionEnded != null)) {
                     executionStarted = at;
+                    executionEnded = null;
                 }
                 if (Text.terminal(state)) {
                     executionEnded = at;

@@ -73,14 +73,27 @@ final class PlanPrinter {
                 out.println("  " + violation(style, v));
             }
         }
-        if (!notes.isEmpty()) {
+        List<Diagnostic> errors = notes.stream().filter(PlanPrinter::isError).toList();
+        List<Diagnostic> others = notes.stream().filter(d -> !isError(d)).toList();
+        if (!errors.isEmpty()) {
+            out.println(style.red("Errors:"));
+            errors.forEach(d -> out.println(diagnostic(d)));
+        }
+        if (!others.isEmpty()) {
             out.println(style.bold("Notes:"));
-            for (Diagnostic d : notes) {
-                out.println("  " + Text.severity(d.getSeverity()) + " " + d.getCode() + " " + d.getMessage()
-                        + (d.getFile().isEmpty() ? "" : " (" + d.getFile() + (d.getLine() > 0 ? ":" + d.getLine() : "") + ")"));
-            }
+            others.forEach(d -> out.println(diagnostic(d)));
         }
         out.flush();
+    }
+
+    static boolean isError(Diagnostic d) {
+        return d.getSeverity() == io.innominatus.api.workflow.v1.Severity.SEVERITY_ERROR;
+    }
+
+    private static String diagnostic(Diagnostic d) {
+        return "  " + Text.severity(d.getSeverity()) + " " + d.getCode() + " " + d.getMessage()
+                + (d.getFile().isEmpty() ? "" : " (" + d.getFile() + (d.getLine() > 0 ? ":" + d.getLine() + ":" + d.getColumn()
+                : "") + ")");
     }
 
     static String violation(Style style, Violation v) {

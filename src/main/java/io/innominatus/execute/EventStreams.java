@@ -15,7 +15,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
@@ -172,21 +171,20 @@ public final class EventStreams {
 
     /**
      * The events after {@code afterSequence}, replayed and then followed live, ending after the event
-     * that ends the run (at once if the execution has already ended and everything was replayed).
+     * that leaves the execution terminal now (at once if the execution has already ended and everything
+     * was replayed). A terminal event of an earlier run (cancelled, then retried) does not end the stream.
      *
      * @param status reads the execution's current state from the store
      */
     public Multi<ExecutionEvent> watch(String executionId, long afterSequence, Supplier<Optional<Execution>> status) {
         AtomicLong cursor = new AtomicLong(afterSequence);
-        AtomicBoolean ended = new AtomicBoolean();
         return Multi.createBy().repeating()
-                .uni(() -> ended.get() ? Uni.createFrom().item(END) : next(executionId, cursor, ended, status))
+                .uni(() -> next(executionId, cursor, status))
                 .until(batch -> batch == END)
                 .onItem().<ExecutionEvent>disjoint();
     }
 
-    private Uni<List<ExecutionEvent>> next(String executionId, AtomicLong cursor, AtomicBoolean ended,
-            Supplier<Optional<Execution>> status) {
+    private Uni<List<ExecutionEvent>> next(String executionId, AtomicLong cursor, Supplier<Optional<Execution>> status) {
         long dropsBefore = drops.get();
         Channel channel = channels.get(executionId);
         List<ExecutionEvent> cached = channel == null ? null : channel.after(cursor.get(), BATCH);
@@ -195,7 +193,7 @@ public final class EventStreams {
                 : read(() -> store.events(executionId, cursor.get(), BATCH, null));
         return batch.flatMap(events -> {
             if (!events.isEmpty()) {
-                return Uni.createFrom().item(advance(events, cursor, ended));
+                return Uni.createFrom().item(advance(events, cursor));
             }
             return read(status).flatMap(current -> {
                 if (current.isEmpty() || (current.get().state().terminal() && current.get().lastSequence() <= cursor.get())) {
@@ -213,7 +211,7 @@ public final class EventStreams {
                 return read(() -> store.events(executionId, cursor.get(), BATCH, null)).flatMap(late -> late.isEmpty()
                         ? Uni.createFrom().completionStage(changed).ifNoItem().after(POLL).recoverWithItem((Void) null)
                                 .replaceWith(List.<ExecutionEvent>of())
-                        : Uni.createFrom().item(advance(late, cursor, ended)));
+                        : Uni.createFrom().item(advance(late, cursor)));
             });
         });
     }
@@ -225,8 +223,11 @@ public final class EventStreams {
                 .atMost(STORE_RETRIES);
     }
 
-    /** Moves the cursor past {@code events}, cutting the batch after the event that ends the run. */
-    private static List<ExecutionEvent> advance(List<ExecutionEvent> events, AtomicLong cursor, AtomicBoolean ended) {
+    /**
+     * Moves the cursor past {@code events}, cutting the batch after an event that ends a run: whether the
+     * stream ends there is decided by the execution's current state (a retry may have started it again).
+     */
+    private static List<ExecutionEvent> advance(List<ExecutionEvent> events, AtomicLong cursor) {
         List<ExecutionEvent> emitted = new ArrayList<>();
         for (ExecutionEvent event : events) {
             if (event.sequence() != cursor.get() + 1) {
@@ -235,7 +236,6 @@ public final class EventStreams {
             emitted.add(event);
             cursor.set(event.sequence());
             if (event.endsRun()) {
-                ended.set(true);
                 break;
             }
         }

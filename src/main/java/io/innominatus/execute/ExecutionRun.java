@@ -151,6 +151,8 @@ final class ExecutionRun {
     private final LinkedHashMap<String, WorkflowRun> workflows = new LinkedHashMap<>();
     private final Map<StepKey, Attempt> attempts = new HashMap<>();
     private final Map<StepKey, Integer> attemptBase = new HashMap<>();
+    /** Dry runs: why a step runs although its condition needs values only a real run produces (logged when it starts). */
+    private final Map<StepKey, String> assumedConditions = new HashMap<>();
     private final Map<String, Scheduler.Timer> deadlines = new HashMap<>();
     private final Set<String> expired = new HashSet<>();
     private final Map<String, Map<String, String>> variables = new HashMap<>();
@@ -396,6 +398,8 @@ final class ExecutionRun {
             }
             change.state = ExecutionState.QUEUED;
             change.error = "";
+            // The retry is a new run: its duration starts when it is admitted, not when the first run did.
+            change.startTime = null;
             change.endTime = null;
             change.audit = audit(principal, "RetryExecution", comment);
             change.event(new EventPayload.StateChanged(state, ExecutionState.QUEUED, "retried by " + principal
@@ -626,15 +630,36 @@ final class ExecutionRun {
         if (d.ifCondition() == null && d.unlessCondition() == null) {
             return Optional.empty();
         }
-        Map<String, Object> values = Interpolator.conditionVariables(scope(workflow, step));
+        Interpolator.Scope scope = scope(workflow, step);
+        Map<String, Object> values = Interpolator.conditionVariables(scope);
+        StepKey key = new StepKey(workflow.workflowId(), step.name());
         boolean run = true;
         if (d.ifCondition() != null) {
-            run = CelExpressions.evaluate(d.ifCondition(), CelExpressions.CONDITION_VARIABLES, values);
+            run = evaluateCondition("if", d.ifCondition(), values, scope, key, true);
         }
         if (run && d.unlessCondition() != null) {
-            run = !CelExpressions.evaluate(d.unlessCondition(), CelExpressions.CONDITION_VARIABLES, values);
+            run = !evaluateCondition("unless", d.unlessCondition(), values, scope, key, false);
         }
         return Optional.of(run);
+    }
+
+    /**
+     * One condition. In a dry run, a condition that needs a value only a real run produces is unknown:
+     * it takes the value that lets the step run, and the step's log says so.
+     */
+    private boolean evaluateCondition(String kind, String expression, Map<String, Object> values, Interpolator.Scope scope,
+            StepKey key, boolean runsWhen) {
+        try {
+            return CelExpressions.evaluate(expression, CelExpressions.CONDITION_VARIABLES, values);
+        } catch (IllegalArgumentException e) {
+            if (!Interpolator.mayDependOnUnknowns(expression, scope)) {
+                throw e;
+            }
+            assumedConditions.merge(key, "dry run: condition " + kind + " '" + expression + "' depends on a value known only "
+                    + "after apply (" + e.getMessage() + "); it counts as " + runsWhen + ", so the step runs",
+                    (a, b) -> a + "\n" + b);
+            return runsWhen;
+        }
     }
 
     /** Ends a step that never ran an attempt (skipped, or failed before it could start). */
@@ -745,8 +770,15 @@ final class ExecutionRun {
         Instant now = now();
         String idempotencyKey = id + "/" + workflow.workflowId() + "/" + step.name() + "/" + number;
         StepRun running = steps.get(key).with(StepState.RUNNING, number, "", Map.of(), now, null);
-        commit(new Change().step(running).event(new EventPayload.StepStarted(workflow.workflowId(), step.name(), number,
-                idempotencyKey, step.type())));
+        Change started = new Change().step(running).event(new EventPayload.StepStarted(workflow.workflowId(), step.name(),
+                number, idempotencyKey, step.type()));
+        String assumed = assumedConditions.remove(key);
+        if (assumed != null) {
+            for (String line : assumed.split("\n")) {
+                started.event(new EventPayload.StepLog(workflow.workflowId(), step.name(), redactor.apply(line), "engine"));
+            }
+        }
+        commit(started);
         // The attempt is in the store before its executor runs.
         commitHeldBack();
         if (halted) {
@@ -874,14 +906,14 @@ final class ExecutionRun {
             }
         }
         Interpolator.Scope base = new Interpolator.Scope(id, plan.context(), Map.of(), stepOutputs, stepStates, resources,
-                terraform, redactor::add);
+                terraform, redactor::add, header.dryRun());
         Map<String, String> rendered = variables.computeIfAbsent(workflow.workflowId(), w -> {
             Map<String, String> values = new LinkedHashMap<>();
             workflow.variables().forEach((k, v) -> values.put(k, Interpolator.render(v, base)));
             return values;
         });
         return new Interpolator.Scope(id, plan.context(), rendered, stepOutputs, stepStates, resources, terraform,
-                redactor::add);
+                redactor::add, header.dryRun());
     }
 
     // ---- logs -----------------------------------------------------------------------------------
@@ -1171,10 +1203,19 @@ final class ExecutionRun {
         abandon("shutting down; execution " + id + " resumes after restart");
     }
 
-    /** Stops running work without recording anything; whoever drives the execution next resumes it. */
+    /**
+     * Stops running work without recording anything; whoever drives the execution next resumes it. An
+     * execution that has already ended has nothing to resume, and the log says so instead.
+     */
     void abandon(String why) {
         abandoning = true;
-        serial.execute(() -> halt(why));
+        serial.execute(() -> {
+            if (header.state().terminal()) {
+                halt("execution " + id + " has ended (" + header.state() + "); nothing to resume", false);
+            } else {
+                halt(why);
+            }
+        });
     }
 
     private static void sleep(Duration duration) {

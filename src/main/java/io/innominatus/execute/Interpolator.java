@@ -36,11 +36,17 @@ final class Interpolator {
      * @param terraform outputs of the latest terraform step before this one
      * @param secrets receives values that must be masked wherever text leaves the engine (admin values
      *     taken from environment variables)
+     * @param dryRun values only a real run produces are unknown: they render as
+     *     {@link Interpolation#KNOWN_AFTER_APPLY} instead of failing the step
      */
     record Scope(String executionId, PlanContext plan, Map<String, String> variables,
             Map<String, Map<String, String>> stepOutputs, Map<String, StepState> stepStates,
             Map<String, Map<String, String>> resourceOutputs, Map<String, String> terraform,
-            Consumer<String> secrets) {}
+            Consumer<String> secrets, boolean dryRun) {}
+
+    /** Namespaces of values a real run produces, which a dry run may not know. */
+    private static final java.util.regex.Pattern RUN_VALUES = java.util.regex.Pattern.compile(
+            "\\b(steps|terraform|resources)\\s*\\.");
 
     private Interpolator() {}
 
@@ -84,20 +90,36 @@ final class Interpolator {
         }
         if (ref instanceof VariableRef.StepOutput o) {
             Map<String, String> outputs = scope.stepOutputs().get(o.step());
-            if (outputs == null) {
+            if (outputs == null && !scope.dryRun()) {
                 throw new StepFailure("${" + expression + "}: step '" + o.step() + "' has not produced outputs");
             }
-            return Optional.ofNullable(outputs.get(o.key()));
+            return orUnknown(outputs == null ? null : outputs.get(o.key()), scope);
         }
         if (ref instanceof VariableRef.ResourceOutput r) {
             Map<String, String> outputs = scope.resourceOutputs().get(r.resource());
-            if (outputs == null) {
+            if (outputs == null && !scope.dryRun()) {
                 throw new StepFailure("${" + expression + "}: resource '" + r.resource() + "' has not been provisioned");
             }
-            return Optional.ofNullable(outputs.get(r.output()));
+            return orUnknown(outputs == null ? null : outputs.get(r.output()), scope);
         }
         VariableRef.TerraformOutput t = (VariableRef.TerraformOutput) ref;
-        return Optional.ofNullable(scope.terraform().get(t.output()));
+        return orUnknown(scope.terraform().get(t.output()), scope);
+    }
+
+    /** A value a run produces; in a dry run that did not produce it, unknown rather than missing. */
+    private static Optional<String> orUnknown(String value, Scope scope) {
+        if (value == null && scope.dryRun()) {
+            return Optional.of(Interpolation.KNOWN_AFTER_APPLY);
+        }
+        return Optional.ofNullable(value);
+    }
+
+    /**
+     * Whether a condition that could not be evaluated in a dry run depends on values only a real run
+     * produces (step, terraform or resource outputs), so that it counts as true instead of failing.
+     */
+    static boolean mayDependOnUnknowns(String condition, Scope scope) {
+        return scope.dryRun() && condition != null && RUN_VALUES.matcher(condition).find();
     }
 
     /** Renders every string in a tree of maps and lists. */

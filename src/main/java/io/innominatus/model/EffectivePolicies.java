@@ -40,12 +40,42 @@ public record EffectivePolicies(
     }
 
     /** A file that contributed policies. */
-    public record PolicySource(String file, String kind, String name) {}
+    public record PolicySource(String file, String kind, String name, PolicyRules rules) {
+
+        public PolicySource(String file, String kind, String name) {
+            this(file, kind, name, null);
+        }
+
+        /** The source as the platform team knows it: the admin config's file name, or the policy document. */
+        String describe() {
+            if ("AdminConfig".equals(kind)) {
+                int slash = Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\'));
+                return file.substring(slash + 1);
+            }
+            return "WorkflowPolicies " + name + " (" + file + ")";
+        }
+    }
 
     public boolean productWorkflowAllowed(String product, String name) {
-        return !allowedProductWorkflows.restricted()
-                || allowedProductWorkflows.entries().contains(product + "/" + name)
-                || allowedProductWorkflows.entries().contains(product + "/*");
+        return allowedProductWorkflows.permits(product + "/" + name);
+    }
+
+    /**
+     * The lists that leave the workflow out, each named by its file and field: every one of them must
+     * allow it before it may run.
+     */
+    public List<String> sourcesExcludingProductWorkflow(String product, String name) {
+        return sources.stream().filter(s -> s.rules() != null && s.rules().allowedProductWorkflows() != null
+                        && !AllowList.of(s.rules().allowedProductWorkflows()).permits(product + "/" + name))
+                .map(PolicySource::describe).toList();
+    }
+
+    /** Why a product workflow may not run, naming every list that leaves it out. */
+    public String productWorkflowNotAllowed(String product, String name) {
+        List<String> excluding = sourcesExcludingProductWorkflow(product, name);
+        return "product workflow '" + product + "/" + name + "' is not in allowedProductWorkflows"
+                + (excluding.isEmpty() ? "" : " of " + String.join(" and of ", excluding))
+                + (excluding.size() > 1 ? "; each must list it" : "");
     }
 
     public boolean requiresApproval(String environment) {

@@ -11,6 +11,12 @@ import java.util.function.Function;
  */
 public final class Interpolation {
 
+    /**
+     * What a dry run renders for a value only a real run produces (a step's output, a terraform output,
+     * a resource's output that the dry-run path did not report).
+     */
+    public static final String KNOWN_AFTER_APPLY = "(known after apply)";
+
     private Interpolation() {}
 
     /** A reference found in a text; {@code offset} is the index of its {@code $}. */

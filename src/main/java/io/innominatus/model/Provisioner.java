@@ -69,9 +69,10 @@ public record Provisioner(
         if (builtIn != null) {
             return "built-in";
         }
-        if (manifests != null || !outputs.isEmpty()) {
-            return "template";
+        if (!command.isEmpty()) {
+            return "command";
         }
-        return command.isEmpty() ? "workflow" : "command";
+        // Workflow provisioners may declare outputs too: their steps decide, not the outputs.
+        return steps.isEmpty() && deleteSteps.isEmpty() ? "template" : "workflow";
     }
 }

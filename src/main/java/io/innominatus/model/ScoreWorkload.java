@@ -24,9 +24,14 @@ public record ScoreWorkload(
         List<WorkflowDefinition> workflows,
         String yaml,
         Map<String, Object> document,
-        String digest) {
+        String digest,
+        String fileName) {
+
+    /** The name a Score file goes by when the caller does not give one. */
+    public static final String DEFAULT_FILE_NAME = "score.yaml";
 
     public ScoreWorkload {
+        fileName = fileName == null || fileName.isBlank() ? DEFAULT_FILE_NAME : fileName;
         document = Immutables.deepCopy(document);
         metadata = Immutables.deepCopy(metadata);
         containers = Immutables.orderedCopy(containers);

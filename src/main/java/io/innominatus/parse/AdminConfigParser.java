@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** Parses {@code admin-config.yaml}. */
 public final class AdminConfigParser {
@@ -27,7 +28,12 @@ public final class AdminConfigParser {
     private static final List<String> POLICIES_KEYS = List.of("enforceBackups", "allowedEnvironments");
     private static final List<String> HEALTH_KINDS = List.of("http", "tcp", "grpc");
     private static final List<String> STEP_TYPE_KEYS = List.of("description", "command", "webhook");
-    private static final List<String> WEBHOOK_KEYS = List.of("url", "timeout");
+    private static final List<String> WEBHOOK_KEYS = List.of("url", "timeout", "headers");
+    /** An HTTP header name (RFC 9110 token). */
+    private static final java.util.regex.Pattern HEADER_NAME = java.util.regex.Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+    /** Headers the HTTP client or the step protocol sets itself. */
+    private static final Set<String> RESERVED_HEADERS = Set.of("connection", "content-length", "content-type", "expect",
+            "host", "idempotency-key", "upgrade");
     public static final String DEFAULT_WORKFLOWS_ROOT = "./workflows";
 
     /** The parsed config (absent when the file could not be read at all) and every problem found. */
@@ -286,17 +292,55 @@ public final class AdminConfigParser {
                     r.checkKeys(w, webhookPath, WEBHOOK_KEYS);
                     Optional<String> url = r.string(w, "url", webhookPath, true);
                     Duration timeout = r.duration(w, "timeout", webhookPath, false).orElse(Duration.ofSeconds(30));
+                    Map<String, String> headers = webhookHeaders(r, w, webhookPath);
                     url.ifPresent(u -> {
                         if (!u.startsWith("http://") && !u.startsWith("https://")) {
                             r.error("INVALID_VALUE", "webhook url must be http:// or https://",
                                     w.get("url").orElseThrow().location(), webhookPath + ".url");
                         } else {
-                            types.put(type, new StepTypeRegistration(type, description, List.of(), u, timeout));
+                            types.put(type, new StepTypeRegistration(type, description, List.of(), u, timeout, headers));
                         }
                     });
                 });
             }
         }
         return types;
+    }
+
+    /** {@code webhook.headers}: names are HTTP tokens, values text that may use {@code ${admin.<key>}}. */
+    private static Map<String, String> webhookHeaders(DocumentReader r, Mapping webhook, String webhookPath) {
+        String path = webhookPath + ".headers";
+        Map<String, String> headers = r.stringMap(webhook, "headers", webhookPath, false).orElse(Map.of());
+        Map<String, String> valid = new java.util.LinkedHashMap<>();
+        webhook.get("headers").filter(n -> n instanceof Mapping).ifPresent(n -> ((Mapping) n).entries().forEach(e -> {
+            String name = e.key().value();
+            String entryPath = DocumentReader.child(path, name);
+            String value = headers.get(name);
+            if (!HEADER_NAME.matcher(name).matches()) {
+                r.error("INVALID_NAME", "'" + name + "' is not a valid HTTP header name", e.key().location(), entryPath);
+            } else if (RESERVED_HEADERS.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+                r.error("INVALID_NAME", "header " + name + " is set by innominatus itself", e.key().location(), entryPath);
+            } else if (value != null) {
+                if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
+                    r.error("INVALID_VALUE", "a header value must be one line", e.value().location(), entryPath);
+                    return;
+                }
+                try {
+                    for (io.innominatus.model.Interpolation.Occurrence occurrence
+                            : io.innominatus.model.Interpolation.references(value)) {
+                        String expression = occurrence.expression().trim();
+                        if (!expression.startsWith("admin.")) {
+                            r.error("UNKNOWN_VARIABLE", "${" + expression + "} is not available in a webhook header; "
+                                    + "use ${admin.<key>} (whose value may come from ${env:NAME})", e.value().location(),
+                                    entryPath);
+                        }
+                    }
+                } catch (io.innominatus.model.Interpolation.SyntaxException ex) {
+                    r.error("INVALID_REFERENCE", ex.getMessage(), e.value().location(), entryPath);
+                }
+                valid.put(name, value);
+            }
+        }));
+        return valid;
     }
 }

@@ -158,7 +158,7 @@ public final class ProvisionersParser {
                     return Optional.empty();
                 }
                 r.checkKeys(workflow.get(), wPath, WORKFLOW_KEYS);
-                StepReader reader = new StepReader(r, new StepReader.Scope(baseDirectory, true, null));
+                StepReader reader = new StepReader(r, new StepReader.Scope(baseDirectory, true, null, true));
                 steps = r.field(workflow.get(), "steps", wPath, true)
                         .map(n -> reader.readSteps(n, wPath + ".steps", Map.of())).orElse(List.of());
                 deleteSteps = workflow.get().get("delete").map(n -> reader.readSteps(n, wPath + ".delete", Map.of()))

@@ -53,7 +53,22 @@ public final class StepReader {
      * @param pathsAvailable false when the workflow has no directory at all (embedded in a Score file)
      * @param admin admin-config's {@code admin:} block for checking {@code ${admin.*}}, or null to skip
      */
-    public record Scope(Path baseDirectory, boolean pathsAvailable, Map<String, Object> admin) {}
+    /**
+     * Where steps are read.
+     *
+     * @param provisioner the steps of a workflow provisioner, which may also use the resource they
+     *     provision: {@code ${resource.*}} and {@code ${namespace}}
+     */
+    public record Scope(Path baseDirectory, boolean pathsAvailable, Map<String, Object> admin, boolean provisioner) {
+
+        public Scope(Path baseDirectory, boolean pathsAvailable, Map<String, Object> admin) {
+            this(baseDirectory, pathsAvailable, admin, false);
+        }
+    }
+
+    /** The forms of {@code ${resource.*}} a provisioner's templates and steps may use. */
+    private static final java.util.regex.Pattern RESOURCE_REFERENCE = java.util.regex.Pattern.compile(
+            "resource\\.(name|type|class|id|key|params(\\.[^.\\s]+)+|outputs\\.[^.\\s]+)");
 
     private final DocumentReader r;
     private final Scope scope;
@@ -346,6 +361,9 @@ public final class StepReader {
                 }
             };
             for (ReferenceSite site : step.references()) {
+                if (scope.provisioner() && provisionerReference(site)) {
+                    continue;
+                }
                 VariableRef ref;
                 try {
                     ref = VariableRef.parse(site.expression());
@@ -356,6 +374,22 @@ public final class StepReader {
                 checkStaticReference(ref, site, step, byName, before, variables);
             }
         }
+    }
+
+    /** Checks a provisioner's own reference ({@code resource.*}, {@code namespace}); false for any other. */
+    private boolean provisionerReference(ReferenceSite site) {
+        String expression = site.expression().trim();
+        if (expression.equals("namespace")) {
+            return true;
+        }
+        if (!expression.equals("resource") && !expression.startsWith("resource.")) {
+            return false;
+        }
+        if (!RESOURCE_REFERENCE.matcher(expression).matches()) {
+            r.error("UNKNOWN_VARIABLE", "${" + expression + "} is not a reference to the resource; use "
+                    + "resource.<name|type|class|id|key|params.<key>|outputs.<key>>", site.location(), site.fieldPath());
+        }
+        return true;
     }
 
     private void checkStaticReference(VariableRef ref, ReferenceSite site, StepDefinition step,

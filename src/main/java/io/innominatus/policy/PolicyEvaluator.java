@@ -44,14 +44,16 @@ public final class PolicyEvaluator {
 
         if (!policies.allowedEnvironments().permits(environment)) {
             violations.add(new Violation(RuleIds.ENVIRONMENT_NOT_ALLOWED, "environment '" + environment
-                    + "' is not allowed; allowed environments: " + String.join(", ", policies.allowedEnvironments().entries()),
+                    + "' is not allowed; allowed environments: " + (policies.allowedEnvironments().entries().isEmpty()
+                    ? "none (the policy sources' lists have no entry in common)"
+                    : String.join(", ", policies.allowedEnvironments().entries())),
                     "", "", true, ""));
         }
         for (ResolvedWorkflow workflow : resolved.workflows()) {
             WorkflowDefinition d = workflow.definition();
             if (d.tier() == Tier.PRODUCT && !policies.productWorkflowAllowed(d.product(), d.name())) {
-                excluded.add(new Exclusion(d.id(), RuleIds.PRODUCT_WORKFLOW_NOT_ALLOWED, "product workflow '"
-                        + d.product() + "/" + d.name() + "' is not in allowedProductWorkflows; it does not run"));
+                excluded.add(new Exclusion(d.id(), RuleIds.PRODUCT_WORKFLOW_NOT_ALLOWED,
+                        policies.productWorkflowNotAllowed(d.product(), d.name()) + "; it does not run"));
                 excludedIds.add(d.id());
             }
         }

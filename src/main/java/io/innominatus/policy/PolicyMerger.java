@@ -39,10 +39,11 @@ public final class PolicyMerger {
                     .filter(io.innominatus.model.EnvironmentDefinition::requireApproval)
                     .map(io.innominatus.model.EnvironmentDefinition::name).toList(), null, null, null));
         }
-        sources.add(new EffectivePolicies.PolicySource(adminFile, "AdminConfig", ""));
+        sources.add(new EffectivePolicies.PolicySource(adminFile, "AdminConfig", "", admin));
         for (PolicyDocument document : documents) {
             all.add(document.rules());
-            sources.add(new EffectivePolicies.PolicySource(document.sourceFile(), "WorkflowPolicies", document.name()));
+            sources.add(new EffectivePolicies.PolicySource(document.sourceFile(), "WorkflowPolicies", document.name(),
+                    document.rules()));
         }
         SortedSet<String> required = new TreeSet<>();
         SortedSet<String> approval = new TreeSet<>();

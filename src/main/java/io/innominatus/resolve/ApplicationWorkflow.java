@@ -38,7 +38,7 @@ public final class ApplicationWorkflow {
 
     /** @param order resource names in provisioning order (each after the resources its parameters use) */
     public static io.innominatus.model.WorkflowDefinition generate(ScoreWorkload workload, List<String> order) {
-        String file = "score.yaml";
+        String file = workload.fileName();
         List<StepDefinition> steps = new ArrayList<>();
         for (String name : order) {
             ScoreWorkload.ResourceRequest resource = workload.resources().get(name);
@@ -75,7 +75,7 @@ public final class ApplicationWorkflow {
      * @param resources names of the resources recorded for the application in the environment
      */
     public static io.innominatus.model.WorkflowDefinition undeployment(ScoreWorkload workload, List<String> resources) {
-        String file = "score.yaml";
+        String file = workload.fileName();
         SourceLocation location = new SourceLocation(file, 1, 1);
         List<StepDefinition> steps = new ArrayList<>();
         // Everything the application's deployments recorded in this environment, and workload objects of

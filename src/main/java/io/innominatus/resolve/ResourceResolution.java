@@ -31,7 +31,7 @@ final class ResourceResolution {
         Map<String, Provisioner> chosen = new LinkedHashMap<>();
         List<Diagnostic> problems = new ArrayList<>();
         for (ResourceRequest resource : workload.resources().values()) {
-            SourceLocation location = resource.location() == null ? SourceLocation.ofFile("score.yaml") : resource.location();
+            SourceLocation location = resource.location() == null ? SourceLocation.ofFile(workload.fileName()) : resource.location();
             String path = "resources." + resource.name() + ".type";
             List<Provisioner> matches = new ArrayList<>(defined.stream().filter(p -> p.matches(resource)).toList());
             if (Provisioner.BUILT_IN.contains(resource.type())) {
@@ -76,7 +76,7 @@ final class ResourceResolution {
                 ResourceRequest first = workload.resources().get(remaining.get(0));
                 problems.add(Diagnostic.error(RuleIds.RESOURCE_CYCLE, "resources " + remaining + " refer to each other's "
                         + "outputs in a circle; none can be provisioned first", first.location() == null
-                        ? SourceLocation.ofFile("score.yaml") : first.location(), "resources." + first.name() + ".params"));
+                        ? SourceLocation.ofFile(workload.fileName()) : first.location(), "resources." + first.name() + ".params"));
                 ordered.addAll(remaining);
                 return ordered;
             }

@@ -178,7 +178,7 @@ public final class ScoreParser {
             }
             Map<String, Object> document = DocumentReader.plainMap(doc);
             ScoreWorkload workload = new ScoreWorkload(name, metadata, containers, ports, resources, workflows, text,
-                    document, CanonicalJson.sha256(document));
+                    document, CanonicalJson.sha256(document), r.file());
             return new Result(Optional.of(workload), r.diagnostics());
         }
 

@@ -96,6 +96,11 @@ public class MonitoringStepExecutor implements StepExecutor {
         return KubernetesStepExecutor.namespace(context);
     }
 
+    /** {@code <app>-alerts} for the application itself, {@code <app>-<service>-alerts} for one of its services. */
+    static String ruleName(String app, String service) {
+        return service.equals(app) ? app + "-alerts" : app + "-" + service + "-alerts";
+    }
+
     private static GenericKubernetesResource rule(StepContext context, String namespace) {
         String app = context.plan().application();
         String service = context.string("service").orElse(app);
@@ -136,8 +141,9 @@ public class MonitoringStepExecutor implements StepExecutor {
         }
         return new GenericKubernetesResourceBuilder()
                 .withApiVersion("monitoring.coreos.com/v1").withKind("PrometheusRule")
-                .withNewMetadata().withName(app + "-" + service + "-alerts").endMetadata()
-                .addToAdditionalProperties("spec", Map.of("groups", List.of(Map.of("name", app + "." + service,
+                .withNewMetadata().withName(ruleName(app, service)).endMetadata()
+                .addToAdditionalProperties("spec", Map.of("groups", List.of(Map.of("name", service.equals(app) ? app
+                        : app + "." + service,
                         "rules", rules))))
                 .build();
     }

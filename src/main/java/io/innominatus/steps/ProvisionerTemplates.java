@@ -52,6 +52,14 @@ final class ProvisionerTemplates {
         return value;
     }
 
+    /** Outputs of the provisioner's own steps: a dry run that did not produce one does not know it yet. */
+    private static Optional<String> orUnknown(String value, ProvisioningTarget target) {
+        if (value == null && target.dryRun()) {
+            return Optional.of(io.innominatus.model.Interpolation.KNOWN_AFTER_APPLY);
+        }
+        return Optional.ofNullable(value);
+    }
+
     private static Optional<String> lookup(String expression, ProvisioningTarget target,
             Map<String, Map<String, String>> stepOutputs) {
         List<String> parts = Arrays.asList(expression.split("\\."));
@@ -75,13 +83,13 @@ final class ProvisionerTemplates {
                         .map(String::valueOf);
             }
             if (parts.size() == 3 && parts.get(1).equals("outputs")) {
-                return Optional.ofNullable(target.recordedOutputs().get(parts.get(2)));
+                return orUnknown(target.recordedOutputs().get(parts.get(2)), target);
             }
             return Optional.empty();
         }
         if (parts.size() == 4 && parts.get(0).equals("steps") && parts.get(2).equals("outputs")) {
             Map<String, String> outputs = stepOutputs.get(parts.get(1));
-            return outputs == null ? Optional.empty() : Optional.ofNullable(outputs.get(parts.get(3)));
+            return orUnknown(outputs == null ? null : outputs.get(parts.get(3)), target);
         }
         return Optional.of(target.context().interpolate("${" + expression + "}"));
     }

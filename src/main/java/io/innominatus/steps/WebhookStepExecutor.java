@@ -41,10 +41,19 @@ final class WebhookStepExecutor implements StepExecutor {
     }
 
     private StepResult call(StepContext context, boolean dryRun) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(registration.webhookUrl()))
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(registration.webhookUrl()))
                 .timeout(registration.webhookTimeout())
                 .header("Content-Type", "application/json")
-                .header("Idempotency-Key", context.idempotencyKey())
+                .header("Idempotency-Key", context.idempotencyKey());
+        registration.webhookHeaders().forEach((name, template) -> {
+            String value = context.interpolate(template);
+            if (!value.equals(template)) {
+                // Filled from admin values (tokens, typically): never shown in logs or events.
+                context.secret(value);
+            }
+            builder.header(name, value);
+        });
+        HttpRequest request = builder
                 .POST(HttpRequest.BodyPublishers.ofByteArray(CustomStepProtocol.request(context, dryRun)))
                 .build();
         CompletableFuture<HttpResponse<String>> pending = http.sendAsync(request, HttpResponse.BodyHandlers.ofString());

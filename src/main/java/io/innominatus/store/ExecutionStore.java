@@ -74,7 +74,21 @@ public interface ExecutionStore extends DeploymentHistory {
     record Fence(long expectedVersion, String lease) {}
 
     /** Filters of {@link #list}; null or empty fields match everything. */
-    record Query(String application, String environment, ExecutionState state) {}
+    /**
+     * Filters; null (or empty strings) match everything.
+     *
+     * @param products only executions of these products; null for any product
+     */
+    record Query(String application, String environment, ExecutionState state, java.util.Set<String> products) {
+
+        public Query {
+            products = products == null ? null : java.util.Set.copyOf(products);
+        }
+
+        public Query(String application, String environment, ExecutionState state) {
+            this(application, environment, state, null);
+        }
+    }
 
     /** A page of executions, newest first, and the token of the next page (empty at the end). */
     record Page(List<Execution> executions, String nextPageToken) {}

@@ -393,6 +393,14 @@ public class JdbcExecutionStore implements ExecutionStore {
                 sql.append(" AND state = ?");
                 args.add(query.state().name());
             }
+            if (query.products() != null) {
+                if (query.products().isEmpty()) {
+                    return new Page(List.of(), "");
+                }
+                sql.append(" AND product IN (").append(String.join(", ", java.util.Collections.nCopies(
+                        query.products().size(), "?"))).append(")");
+                args.addAll(new java.util.TreeSet<>(query.products()));
+            }
             if (cursor != null) {
                 sql.append(" AND (create_time < ? OR (create_time = ? AND id < ?))");
                 args.add(time(cursor.time()));

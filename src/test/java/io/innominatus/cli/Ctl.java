@@ -49,6 +49,7 @@ final class Ctl {
     private Path workingDirectory = Path.of("").toAbsolutePath();
     private CliEnvironment.Sleeper sleeper = d -> Thread.sleep(d.toMillis());
     private final List<Duration> sleeps = new ArrayList<>();
+    private CliEnvironment.Interrupts interrupts = action -> () -> { };
 
     Ctl(Path home) {
         variables.put("HOME", home.toString());
@@ -94,6 +95,12 @@ final class Ctl {
         return this;
     }
 
+    /** What the CLI registers to run on Ctrl-C goes to {@code interrupts} instead of the JVM's shutdown hooks. */
+    Ctl withInterrupts(CliEnvironment.Interrupts interrupts) {
+        this.interrupts = interrupts;
+        return this;
+    }
+
     List<Duration> sleeps() {
         return sleeps;
     }
@@ -109,7 +116,7 @@ final class Ctl {
 
     private CliEnvironment environment(StringWriter out, StringWriter err) {
         return new CliEnvironment(variables, workingDirectory, new PrintWriter(out, true), new PrintWriter(err, true), false,
-                sleeper);
+                sleeper, interrupts);
     }
 
     Result run(String... args) {

@@ -222,9 +222,10 @@ class CtlCommandsTest {
                 + "PRODUCT_WORKFLOW_NOT_ALLOWED  product workflow 'ecommerce/fraud-check' is not in allowedProductWorkflows.*")),
                 result::toString);
         assertTrue(lines.indexOf("Violations: none") > excluded, result::toString);
-        assertContains(result.out(), "Candidate products/ecommerce/fraud-check is excluded by PRODUCT_WORKFLOW_NOT_ALLOWED: it does "
-                + "not run, not even in a dry run, until the platform team adds 'ecommerce/fraud-check' to "
-                + "workflowPolicies.allowedProductWorkflows.", result);
+        assertContains(result.out(), "Candidate products/ecommerce/fraud-check is excluded by PRODUCT_WORKFLOW_NOT_ALLOWED: product "
+                + "workflow 'ecommerce/fraud-check' is not in allowedProductWorkflows of admin-config.yaml and of WorkflowPolicies "
+                + "organization-workflow-policies (policies/organization-policies.yaml); each must list it. It does not run, not "
+                + "even in a dry run, until the platform team adds 'ecommerce/fraud-check' to each list named.", result);
 
         // A candidate replacing an allow-listed workflow runs in its phase.
         Path replacement = write("workflows/products/ecommerce/database-setup.yaml", FRAUD_CHECK
@@ -252,7 +253,7 @@ class CtlCommandsTest {
         Ctl.Result malformed = ctl.run("test-product-workflow", candidate.toString(), write("bad-score.yaml",
                 "apiVersion: score.dev/v1b1\nmetadata:\n  name: shop\ncontainers:\n  web:\n    imgae: nginx\n").toString());
         assertExit(3, malformed);
-        assertContains(malformed.err(), "score.yaml:6:5: UNKNOWN_KEY", malformed);
+        assertContains(malformed.err(), "bad-score.yaml:6:5: UNKNOWN_KEY", malformed);
     }
 
     @Test

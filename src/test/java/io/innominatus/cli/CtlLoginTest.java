@@ -190,6 +190,9 @@ class CtlLoginTest {
         Ctl.Result unreachable = ctl.run("login", "--issuer", "http://127.0.0.1:1/realms/x", "--client-id", "innominatus-ctl");
         assertEquals(5, unreachable.exitCode(), unreachable::toString);
         assertTrue(unreachable.err().startsWith("error: cannot discover the identity provider's endpoints at "), unreachable::toString);
+        // The JDK's client gives no message for a refused connection: the cause is still named, never "no details".
+        assertTrue(unreachable.err().contains(": connection refused"), unreachable::toString);
+        assertFalse(unreachable.err().contains("no details"), unreachable::toString);
 
         Ctl.Result plainHttp = ctl.run("login", "--issuer", "http://idp.example.com/realms/x", "--client-id", "x");
         assertEquals(2, plainHttp.exitCode(), plainHttp::toString);

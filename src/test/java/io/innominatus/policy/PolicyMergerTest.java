@@ -21,6 +21,34 @@ class PolicyMergerTest {
     }
 
     @Test
+    void allowListsIntersectByWhatTheirPatternsAllow() {
+        PolicyRules admin = rules(null, List.of("billing/*", "shipping/label-printer"), null, null, null,
+                List.of("exec", "change-*"), null, null);
+        PolicyRules document = rules(null, List.of("billing/api-smoke", "billing/export", "shipping/*"), null, null, null,
+                List.of("*"), null, null);
+        EffectivePolicies merged = PolicyMerger.merge("config/admin-config.yaml", admin,
+                List.of(new PolicyDocument("team", "", "", "policies/team.yaml", document)));
+        assertEquals(Set.of("billing/api-smoke", "billing/export", "shipping/label-printer"),
+                merged.allowedProductWorkflows().entries());
+        assertTrue(merged.productWorkflowAllowed("billing", "api-smoke"));
+        assertFalse(merged.productWorkflowAllowed("billing", "rogue-export"));
+        assertEquals(Set.of("change-*", "exec"), merged.allowedStepTypes().entries());
+        assertTrue(merged.allowedStepTypes().permits("change-ticket"));
+        assertFalse(merged.allowedStepTypes().permits("terraform"));
+        // Unrestricted lists are shown as the pattern allowing everything; disjoint ones as allowing nothing.
+        assertEquals(Set.of("*"), merged.allowedEnvironments().inForce());
+        EffectivePolicies disjoint = PolicyMerger.merge("admin-config.yaml", rules(null, List.of("billing/a"), null, null,
+                null, null, null, null), List.of(new PolicyDocument("team", "", "", "policies/team.yaml", rules(null,
+                List.of("shipping/*"), null, null, null, null, null, null))));
+        assertTrue(disjoint.allowedProductWorkflows().restricted());
+        assertEquals(Set.of(), disjoint.allowedProductWorkflows().inForce());
+        assertEquals("product workflow 'billing/a' is not in allowedProductWorkflows of WorkflowPolicies team "
+                + "(policies/team.yaml)", disjoint.productWorkflowNotAllowed("billing", "a"));
+        assertEquals("product workflow 'billing/rogue-export' is not in allowedProductWorkflows of WorkflowPolicies team "
+                + "(policies/team.yaml)", merged.productWorkflowNotAllowed("billing", "rogue-export"));
+    }
+
+    @Test
     void mostRestrictiveWins() {
         PolicyRules admin = rules(List.of("scan"), List.of("shop/db", "shop/pay"), true, Duration.ofMinutes(30), 10,
                 List.of("exec", "terraform"), List.of("production"), "read-write");

@@ -58,9 +58,11 @@ class CustomStepTypesTest {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         AtomicReference<String> body = new AtomicReference<>();
         AtomicReference<String> key = new AtomicReference<>();
+        AtomicReference<String> authorization = new AtomicReference<>();
         server.createContext("/ok", exchange -> {
             body.set(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
             key.set(exchange.getRequestHeaders().getFirst("Idempotency-Key"));
+            authorization.set(exchange.getRequestHeaders().getFirst("Authorization"));
             byte[] answer = "{\"outputs\": {\"ticket\": \"CHG-42\"}}".getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(200, answer.length);
             exchange.getResponseBody().write(answer);
@@ -77,10 +79,15 @@ class CustomStepTypesTest {
             String base = "http://127.0.0.1:" + server.getAddress().getPort();
             HttpClient http = HttpClient.newHttpClient();
             TestStepContext context = new TestStepContext("test").config(Map.of("change", "deploy orders"));
+            context.values.put("admin.changeToken", "ct-2718");
             StepResult result = new WebhookStepExecutor(new StepTypeRegistration("change-ticket", "", List.of(), base + "/ok",
-                    Duration.ofSeconds(5)), http).execute(context).await().indefinitely();
+                    Duration.ofSeconds(5), Map.of("Authorization", "Bearer ${admin.changeToken}")), http).execute(context)
+                    .await().indefinitely();
             assertEquals("CHG-42", result.outputs().get("ticket"));
             assertEquals(context.idempotencyKey(), key.get());
+            // headers: filled in at the call, and masked like every secret.
+            assertEquals("Bearer ct-2718", authorization.get());
+            assertTrue(context.secrets.contains("Bearer ct-2718"), context.secrets::toString);
             assertTrue(body.get().contains("\"config\":{\"change\":\"deploy orders\"}"), body.get());
             assertTrue(body.get().contains("\"application\":\"shop\""), body.get());
             assertTrue(body.get().contains("\"dryRun\":false"), body.get());

@@ -63,6 +63,10 @@ class KubernetesBasedStepsTest {
         StepFailure unknown = assertThrows(StepFailure.class, () -> new MonitoringStepExecutor(client)
                 .execute(context("shop", Map.of("alerts", List.of("cosmic_rays")), Map.of())).await().indefinitely());
         assertTrue(unknown.getMessage().startsWith("config.alerts: unknown alert 'cosmic_rays'"), unknown.getMessage());
+        // Without a service the rule is the application's own: named after it once.
+        StepResult own = new MonitoringStepExecutor(client).execute(context("shop", Map.of("alerts", List.of("error_rate")),
+                Map.of())).await().indefinitely();
+        assertEquals("shop-alerts", own.outputs().get("rule"));
     }
 
     @Test

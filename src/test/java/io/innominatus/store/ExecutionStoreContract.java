@@ -226,6 +226,12 @@ abstract class ExecutionStoreContract {
         assertEquals(2, store.list(new ExecutionStore.Query("shop", "production", null), 10, "").executions().size());
         assertEquals(6, store.list(new ExecutionStore.Query(null, null, ExecutionState.QUEUED), 10, "").executions().size());
         assertEquals(0, store.list(new ExecutionStore.Query(null, null, ExecutionState.FAILED), 10, "").executions().size());
+        // Product teams list their own products' executions only (these belong to no product).
+        assertEquals(6, store.list(new ExecutionStore.Query(null, null, null, java.util.Set.of("", "billing")), 10, "")
+                .executions().size());
+        assertEquals(0, store.list(new ExecutionStore.Query(null, null, null, java.util.Set.of("billing")), 10, "")
+                .executions().size());
+        assertEquals(0, store.list(new ExecutionStore.Query(null, null, null, java.util.Set.of()), 10, "").executions().size());
         assertThrows(StoreException.InvalidPageToken.class, () -> store.list(new ExecutionStore.Query(null, null, null), 2, "@@"));
     }
 

@@ -42,7 +42,8 @@ public class PolicyGrpcService implements PolicyService {
     @Blocking
     public Uni<EvaluateDeploymentResponse> evaluateDeployment(EvaluateDeploymentRequest request) {
         return Uni.createFrom().item(() -> {
-            var plan = planning.planDeployment(request.getScoreYaml(), request.getEnvironment(), List.of(), callers.current(),
+            var plan = planning.planDeployment(request.getScoreYaml(), request.getScoreFileName(), request.getEnvironment(), List.of(),
+                    callers.current(),
                     "EvaluateDeployment").plan();
             return EvaluateDeploymentResponse.newBuilder()
                     .addAllViolations(plan.violations().stream().map(PlanMapper::toProto).toList())

@@ -81,7 +81,7 @@ public class WorkflowGrpcService implements WorkflowService {
     @Blocking
     public Uni<PlanDeploymentResponse> planDeployment(PlanDeploymentRequest request) {
         return Uni.createFrom().item(() -> {
-            var outcome = planning.planDeployment(request.getScoreYaml(), request.getEnvironment(),
+            var outcome = planning.planDeployment(request.getScoreYaml(), request.getScoreFileName(), request.getEnvironment(),
                     candidates(request.getExtraWorkflowsList()), callers.current(), "PlanDeployment");
             return PlanDeploymentResponse.newBuilder()
                     .setPlan(PlanMapper.toProto(outcome.plan()))
@@ -95,7 +95,7 @@ public class WorkflowGrpcService implements WorkflowService {
     public Uni<StartDeploymentResponse> startDeployment(StartDeploymentRequest request) {
         return Uni.createFrom().item(() -> StartDeploymentResponse.newBuilder()
                 .setExecution(ExecutionMapper.toProto(executions.startDeployment(request.getScoreYaml(),
-                        request.getEnvironment(), request.getRequestId(), request.getDryRun(),
+                        request.getScoreFileName(), request.getEnvironment(), request.getRequestId(), request.getDryRun(),
                         candidates(request.getExtraWorkflowsList()), callers.current())))
                 .build());
     }
@@ -114,7 +114,7 @@ public class WorkflowGrpcService implements WorkflowService {
     public Uni<RunWorkflowResponse> runWorkflow(RunWorkflowRequest request) {
         return Uni.createFrom().item(() -> RunWorkflowResponse.newBuilder()
                 .setExecution(ExecutionMapper.toProto(executions.runWorkflow(request.getWorkflowId(), request.getScoreYaml(),
-                        request.getEnvironment(), request.getRequestId(), request.getDryRun(), callers.current())))
+                        request.getScoreFileName(), request.getEnvironment(), request.getRequestId(), request.getDryRun(), callers.current())))
                 .build());
     }
 
@@ -131,7 +131,8 @@ public class WorkflowGrpcService implements WorkflowService {
     public Uni<ListExecutionsResponse> listExecutions(ListExecutionsRequest request) {
         return Uni.createFrom().item(() -> {
             var page = executions.list(request.getApplication(), request.getEnvironment(),
-                    ExecutionMapper.stateFilter(request.getState(), "state"), request.getPageSize(), request.getPageToken());
+                    ExecutionMapper.stateFilter(request.getState(), "state"), request.getPageSize(), request.getPageToken(),
+                    callers.current());
             return ListExecutionsResponse.newBuilder()
                     .addAllExecutions(page.items().stream().map(ExecutionMapper::toProto).toList())
                     .setNextPageToken(page.nextPageToken())

@@ -24,7 +24,7 @@ public final class RpcAccess {
             Map.entry(WORKFLOW + "GetExecution", Access.AUTHENTICATED),
             Map.entry(WORKFLOW + "ListExecutionEvents", Access.AUTHENTICATED),
             Map.entry(WORKFLOW + "WatchExecution", Access.AUTHENTICATED),
-            Map.entry(WORKFLOW + "ListExecutions", Access.VIEWER),
+            Map.entry(WORKFLOW + "ListExecutions", Access.AUTHENTICATED),
             // Changes: deployers (and security.allowedExecutors, checked with the request).
             Map.entry(WORKFLOW + "StartDeployment", Access.DEPLOYER),
             Map.entry(WORKFLOW + "RunWorkflow", Access.DEPLOYER),

@@ -96,10 +96,12 @@ class SecurityGrpcTest extends GrpcTestSupport {
         expectStatus(Code.PERMISSION_DENIED, () -> PolicyServiceGrpc.newBlockingStub(channel)
                 .withCallCredentials(TokenIssuer.bearer(DEPLOYER)).reloadCatalog(ReloadCatalogRequest.getDefaultInstance()));
         expectStatus(Code.PERMISSION_DENIED, () -> audit(DEPLOYER).listAuditEvents(ListAuditEventsRequest.getDefaultInstance()));
-        // A product team member without a role sees the catalog but not every execution.
+        // A product team member without a role sees the catalog and lists its own product's executions (below);
+        // someone with neither a role nor a team lists nothing.
         as(PRODUCT_MEMBER).listWorkflows(ListWorkflowsRequest.getDefaultInstance());
         assertEquals("ROLE_REQUIRED", reason(expectStatus(Code.PERMISSION_DENIED,
-                () -> as(PRODUCT_MEMBER).listExecutions(ListExecutionsRequest.getDefaultInstance()))));
+                () -> as(TokenIssuer.token("nobody", List.of("bystanders"))).listExecutions(
+                        ListExecutionsRequest.getDefaultInstance()))));
     }
 
     @Test
@@ -187,6 +189,13 @@ class SecurityGrpcTest extends GrpcTestSupport {
                 .newBuilder().setExecutionId(UUID.randomUUID().toString()).build()));
         assertEquals(reason(foreign), reason(missing));
         assertEquals(foreign.getMessage(), missing.getMessage());
+        // Listing shows the team its own product's executions, and only those.
+        List<Execution> listed = as(PRODUCT_MEMBER).listExecutions(ListExecutionsRequest.newBuilder().setPageSize(500)
+                .build()).getExecutionsList();
+        assertTrue(listed.stream().anyMatch(e -> e.getExecutionId().equals(shop.getExecutionId())), listed::toString);
+        assertTrue(listed.stream().allMatch(e -> e.getProduct().equals("ecommerce")), listed::toString);
+        assertTrue(as(PRODUCT_MEMBER).listExecutions(ListExecutionsRequest.newBuilder().setApplication("ecommerce-web")
+                .build()).getExecutionsList().stream().anyMatch(e -> e.getExecutionId().equals(shop.getExecutionId())));
         expectStatus(Code.PERMISSION_DENIED, () -> as(PRODUCT_MEMBER).watchExecution(WatchExecutionRequest.newBuilder()
                 .setExecutionId(analytics.getExecutionId()).build()).forEachRemaining(r -> { }));
         // Viewers see everything, including that an id does not exist.

@@ -1,0 +1,1 @@
+# the fake terraform does not read this; a real one would
