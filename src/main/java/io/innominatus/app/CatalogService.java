@@ -232,7 +232,7 @@ public class CatalogService {
             // Literal names only: a pattern such as `dev-*` allows environments but names none.
             java.util.TreeSet<String> names = new java.util.TreeSet<>(policies.allowedEnvironments().entries());
             names.addAll(policies.requireApproval());
-            names.removeIf(name -> name.contains("*"));
+            names.removeIf(io.innominatus.model.AllowList::isPattern);
             definitions = names.stream().map(active.admin()::environment).toList();
         }
         List<EnvironmentView> views = definitions.stream().map(d -> new EnvironmentView(d,
