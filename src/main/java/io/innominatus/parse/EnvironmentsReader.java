@@ -146,8 +146,9 @@ final class EnvironmentsReader {
                     repositoryNode.location(), path + ".repository");
             return Optional.empty();
         }
-        if (repository.get().matches("^[a-zA-Z][a-zA-Z0-9+.-]*://[^/@]*:[^/@]*@.*")) {
-            r.error("CREDENTIAL_IN_FILE", "repository URL carries a password: give it as password: ${env:NAME}",
+        if (repository.get().matches("^[a-zA-Z][a-zA-Z0-9+.-]*://[^/@]*@.*")) {
+            r.error("CREDENTIAL_IN_FILE", "repository URL carries user information (a token or password): give it as "
+                    + "username and password: ${env:NAME}",
                     repositoryNode.location(), path + ".repository");
             return Optional.empty();
         }

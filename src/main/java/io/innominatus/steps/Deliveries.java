@@ -91,12 +91,41 @@ public class Deliveries {
                 }
                 config = builder.withConnectionTimeout(10_000).withRequestTimeout(30_000)
                         .withRequestRetryBackoffLimit(2).build();
-            } else {
+            } else if (target.context() != null) {
                 config = Config.autoConfigure(target.context());
+                // A context the kubeconfig lacks must not quietly become its current one: that could be production.
+                if (config.getCurrentContext() == null || !target.context().equals(config.getCurrentContext().getName())) {
+                    throw new StepFailure("the kubeconfig (KUBECONFIG or ~/.kube/config) has no context '"
+                            + target.context() + "' for environment " + context.plan().environment());
+                }
+            } else {
+                config = inCluster(context);
             }
             LOG.infof("connecting to %s", target.description());
             return new KubernetesClientBuilder().withConfig(config).build();
         });
+    }
+
+    /** The pod's own service account: its API server, CA and token (read again as it rotates), never a kubeconfig. */
+    private static Config inCluster(StepContext context) {
+        String host = System.getenv("KUBERNETES_SERVICE_HOST");
+        String port = System.getenv().getOrDefault("KUBERNETES_SERVICE_PORT", "443");
+        Path account = Path.of("/var/run/secrets/kubernetes.io/serviceaccount");
+        if (host == null || !java.nio.file.Files.isRegularFile(account.resolve("token"))) {
+            throw new StepFailure("environment " + context.plan().environment() + " is delivered in-cluster, but "
+                    + "innominatus does not run in a pod with a service account (KUBERNETES_SERVICE_HOST, " + account + ")");
+        }
+        Path token = account.resolve("token");
+        return new ConfigBuilder(Config.empty()).withMasterUrl("https://" + host + ":" + port)
+                .withCaCertFile(account.resolve("ca.crt").toString())
+                .withOauthTokenProvider(() -> {
+                    try {
+                        return java.nio.file.Files.readString(token).trim();
+                    } catch (java.io.IOException e) {
+                        throw new StepFailure("cannot read the service account token: " + e.getMessage());
+                    }
+                })
+                .withConnectionTimeout(10_000).withRequestTimeout(30_000).withRequestRetryBackoffLimit(2).build();
     }
 
     GitRepository repository(DeliveryTarget.GitOps target) {

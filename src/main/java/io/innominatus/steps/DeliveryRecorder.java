@@ -25,8 +25,17 @@ final class DeliveryRecorder {
         }
     }
 
+    /**
+     * Forgets a removed object: a resource's objects for every application (the last user removes a shared
+     * resource), the application's own only for this application.
+     */
     void forget(String reference) {
-        if (inventory != null) {
+        if (inventory == null) {
+            return;
+        }
+        if (resourceKey.isEmpty()) {
+            inventory.remove(context.plan().application(), context.plan().environment(), reference);
+        } else {
             inventory.remove(context.plan().environment(), reference);
         }
     }

@@ -32,6 +32,10 @@ final class GitOpsDelivery implements Delivery {
     private final boolean dryRun;
     /** The step's changes by file: the new content, or empty for a deletion. */
     private final Map<String, Optional<String>> staged;
+    /** Inventory records to drop once the deletions are committed, not before. */
+    private final List<String> forgotten = new ArrayList<>();
+    private static final java.util.regex.Pattern OBJECT_NAME = java.util.regex.Pattern.compile(
+            "[A-Za-z0-9]([-A-Za-z0-9.]{0,251}[A-Za-z0-9])?");
     /** Whether this step has read the branch's newest state yet. */
     private boolean refreshed;
 
@@ -134,7 +138,7 @@ final class GitOpsDelivery implements Delivery {
         String file = ref.file().isEmpty() ? file(reference) : ref.file();
         boolean present = read(file).isPresent();
         staged.put(file, Optional.empty());
-        recorder.forget(reference);
+        forgotten.add(reference);
         context.log(present ? (dryRun ? "dry run: would delete " : "deleted ") + ref.describe() + " (" + file + ")"
                 : ref.describe() + " was already gone from the repository");
         return present;
@@ -153,6 +157,7 @@ final class GitOpsDelivery implements Delivery {
             return Optional.empty();
         }
         if (dryRun) {
+            forgotten.clear();
             List<String> diff = repository.diff(staged, credentials);
             if (diff.isEmpty()) {
                 context.log("dry run: " + describe() + " already holds these files; nothing would be committed");
@@ -165,6 +170,8 @@ final class GitOpsDelivery implements Delivery {
         }
         Optional<String> commit = repository.commit(staged, message(), credentials);
         staged.clear();
+        forgotten.forEach(recorder::forget);
+        forgotten.clear();
         context.log(commit.map(c -> "committed " + c.substring(0, 12) + " to " + describe())
                 .orElse(describe() + " already held these files; nothing to commit"));
         return commit;
@@ -183,6 +190,13 @@ final class GitOpsDelivery implements Delivery {
     /** An object's file: {@code <path>/<namespace>/<kind>-<name>.yaml}, or {@code <path>/<kind>-<name>.yaml} when cluster-scoped. */
     private String file(String reference) {
         KubernetesApply.ObjectReference ref = KubernetesApply.ObjectReference.parse(reference);
+        // Names become file names: only what Kubernetes allows, so none can climb out of the target's path.
+        for (String part : List.of(ref.kind(), ref.name(), ref.namespace())) {
+            if (!part.isEmpty() && !OBJECT_NAME.matcher(part).matches()) {
+                throw new StepFailure("cannot write " + ref.describe() + " to " + describe() + ": '" + part
+                        + "' is not a Kubernetes object name (a-z, 0-9, '-', '.')");
+            }
+        }
         String name = ref.kind().toLowerCase(Locale.ROOT) + "-" + ref.name() + ".yaml";
         return target.path() + "/" + (ref.namespace().isEmpty() ? "" : ref.namespace() + "/") + name;
     }
@@ -194,7 +208,7 @@ final class GitOpsDelivery implements Delivery {
             try {
                 return Manifests.SERIALIZATION.unmarshal(text, HasMetadata.class);
             } catch (RuntimeException e) {
-                throw new StepFailure(file + " in " + describe() + " is not a Kubernetes object: " + ClusterDelivery.cause(e));
+                throw new StepFailure(file + " in " + describe() + " is not the YAML of a Kubernetes object");
             }
         });
     }

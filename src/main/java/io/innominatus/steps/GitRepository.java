@@ -63,7 +63,7 @@ final class GitRepository {
         this.branch = branch;
         Path local = remoteUrl ? null : Path.of(location);
         this.remote = remoteUrl || isBare(local);
-        this.workTree = remote ? checkouts.resolve(checkoutName(location, branch)) : local;
+        this.workTree = (remote ? checkouts.resolve(checkoutName(location, branch)) : local).toAbsolutePath().normalize();
         this.lock = LOCKS.computeIfAbsent(workTree.toAbsolutePath().normalize(), k -> new Object());
     }
 
@@ -185,7 +185,10 @@ final class GitRepository {
     }
 
     private Optional<String> readFile(String file) {
-        Path path = workTree.resolve(file);
+        Path path = workTree.resolve(file).normalize();
+        if (!path.startsWith(workTree) || path.startsWith(workTree.resolve(Constants.DOT_GIT))) {
+            throw new StepFailure("file " + file + " is outside Git repository " + location);
+        }
         try {
             return Files.isRegularFile(path) ? Optional.of(Files.readString(path, StandardCharsets.UTF_8)) : Optional.empty();
         } catch (IOException e) {
@@ -195,7 +198,7 @@ final class GitRepository {
 
     private boolean write(String file, Optional<String> content) {
         Path path = workTree.resolve(file).normalize();
-        if (!path.startsWith(workTree)) {
+        if (!path.startsWith(workTree) || path.startsWith(workTree.resolve(Constants.DOT_GIT))) {
             throw new StepFailure("file " + file + " would leave Git repository " + location);
         }
         try {

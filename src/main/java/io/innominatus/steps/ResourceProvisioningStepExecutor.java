@@ -82,7 +82,9 @@ public class ResourceProvisioningStepExecutor implements BlockingStepExecutor {
                         + existing.get().provisionedBy() + "); using it");
                 if (!context.dryRun()) {
                     shareSecrets(context, delivery, existing.get().outputs(), existing.get().namespace(), appNamespace);
+                    delivery.complete();
                     store.save(existing.get(), application, name);
+                    return StepResult.of(existing.get().outputs());
                 }
                 return completed(delivery, existing.get().outputs());
             }
@@ -106,8 +108,12 @@ public class ResourceProvisioningStepExecutor implements BlockingStepExecutor {
             if (resource.id() != null) {
                 shareSecrets(context, delivery, outputs, namespace, appNamespace);
             }
+            // Committed before it is recorded: a repository that refused the commit leaves no record of a
+            // resource that does not exist, and a retry provisions it again.
+            delivery.complete();
             store.save(new ProvisionedResource(key, environment, resource.type(), namespace, outputs, objects, provisioner,
                     context.executionId()), application, name);
+            return StepResult.of(outputs);
         }
         return completed(delivery, outputs);
     }
@@ -224,7 +230,7 @@ public class ResourceProvisioningStepExecutor implements BlockingStepExecutor {
     }
 
     private static String applicationNamespace(StepContext context) {
-        return context.namespace().or(() -> context.string("namespace")).orElse(context.plan().namespace());
+        return KubernetesStepExecutor.namespace(context);
     }
 
     /** Namespace of resources shared by applications of one environment. */

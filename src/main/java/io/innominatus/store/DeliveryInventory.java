@@ -25,6 +25,9 @@ public interface DeliveryInventory {
     /** The objects recorded for an application in an environment, in the order they were first recorded. */
     List<Entry> list(String application, String environment);
 
-    /** Forgets an object of an environment, whichever application recorded it. */
+    /** Forgets an object of an environment, whichever application recorded it (a removed shared resource's). */
     void remove(String environment, String reference);
+
+    /** Forgets an application's record of an object; other applications' records of it stay. */
+    void remove(String application, String environment, String reference);
 }

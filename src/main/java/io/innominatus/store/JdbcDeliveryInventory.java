@@ -75,6 +75,20 @@ public class JdbcDeliveryInventory implements DeliveryInventory {
     }
 
     @Override
+    public void remove(String application, String environment, String reference) {
+        withConnection(c -> {
+            try (PreparedStatement s = c.prepareStatement("DELETE FROM delivered_objects WHERE application = ? "
+                    + "AND environment = ? AND object_ref = ?")) {
+                s.setString(1, application);
+                s.setString(2, environment);
+                s.setString(3, reference);
+                s.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
     public void remove(String environment, String reference) {
         withConnection(c -> {
             try (PreparedStatement s = c.prepareStatement("DELETE FROM delivered_objects WHERE environment = ? "
