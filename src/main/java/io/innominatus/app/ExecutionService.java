@@ -232,6 +232,7 @@ public class ExecutionService {
 
     public Execution reject(String executionId, String planDigest, String comment, Caller caller) {
         checkExecutionId(executionId);
+        authorization.checkNotRequester(caller, "RejectExecution", get(executionId, caller));
         return await(() -> engine.reject(executionId, caller.principal(), planDigest, comment, caller.authenticated()));
     }
 

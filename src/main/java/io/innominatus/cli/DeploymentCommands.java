@@ -2,6 +2,7 @@ package io.innominatus.cli;
 
 import io.innominatus.api.workflow.v1.DeploymentPlan;
 import io.innominatus.api.workflow.v1.Execution;
+import io.innominatus.api.workflow.v1.ExecutionKind;
 import io.innominatus.api.workflow.v1.ExecutionState;
 import io.innominatus.api.workflow.v1.PlanDeploymentRequest;
 import io.innominatus.api.workflow.v1.PlanDeploymentResponse;
@@ -23,8 +24,8 @@ final class DeploymentCommands {
         if (command.structured()) {
             command.printer().streamedOrDocument(execution, watch);
         } else {
-            String what = execution.getKind().equals("workflow") && execution.getPlan().getPhasesCount() > 0
-                    ? "run of " + execution.getPlan().getPhases(0).getWorkflows(0).getWorkflowId() : execution.getKind();
+            String what = execution.getKind() == ExecutionKind.EXECUTION_KIND_WORKFLOW && execution.getPlan().getPhasesCount() > 0
+                    ? "run of " + execution.getPlan().getPhases(0).getWorkflows(0).getWorkflowId() : Text.kind(execution.getKind());
             command.out().println("Started " + what + (execution.getDryRun() ? " (dry run)" : "") + " "
                     + execution.getExecutionId() + " of " + execution.getApplication() + " in " + execution.getEnvironment()
                     + ": " + command.style().state(Text.state(execution.getState())));

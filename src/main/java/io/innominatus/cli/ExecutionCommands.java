@@ -147,7 +147,7 @@ final class ExecutionCommands {
             }
             Table table = new Table("EXECUTION", "KIND", "APPLICATION", "ENVIRONMENT", "STATE", "CREATED", "DURATION");
             for (Execution e : all.getExecutionsList()) {
-                table.row(e.getExecutionId(), e.getKind() + (e.getDryRun() ? " (dry run)" : ""), e.getApplication(),
+                table.row(e.getExecutionId(), Text.kind(e.getKind()) + (e.getDryRun() ? " (dry run)" : ""), e.getApplication(),
                         e.getEnvironment(), style().state(Text.state(e.getState())), Text.time(e.getCreateTime()),
                         Text.duration(e.getStartTime(), e.getEndTime()));
             }
@@ -173,7 +173,7 @@ final class ExecutionCommands {
             }
             Style s = style();
             field("Execution", e.getExecutionId());
-            field("Kind", e.getKind() + (e.getDryRun() ? " (dry run)" : ""));
+            field("Kind", Text.kind(e.getKind()) + (e.getDryRun() ? " (dry run)" : ""));
             field("Application", e.getApplication() + (e.getProduct().isEmpty() ? "" : " (product " + e.getProduct() + ")"));
             field("Environment", e.getEnvironment());
             field("State", s.state(Text.state(e.getState())));
@@ -283,7 +283,7 @@ final class ExecutionCommands {
                 request.setComment(comment);
             }
             if (!structured()) {
-                out().println("Approving " + waiting.getKind() + " of " + waiting.getApplication() + " in "
+                out().println("Approving " + Text.kind(waiting.getKind()) + " of " + waiting.getApplication() + " in "
                         + waiting.getEnvironment() + " (plan digest " + Text.shortDigest(digest) + ", "
                         + PlanPrinter.stepCount(waiting.getPlan()) + " steps)");
             }

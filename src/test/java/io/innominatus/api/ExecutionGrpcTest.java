@@ -67,7 +67,7 @@ class ExecutionGrpcTest extends GrpcTestSupport {
     @Test
     void failingStepSkipsTheRestCleanupRunsAndRetryResumesFromTheFailedStep() {
         Execution started = run("platform/failure-drill", uniqueApp(), "development");
-        assertEquals("workflow", started.getKind());
+        assertEquals(ExecutionKind.EXECUTION_KIND_WORKFLOW, started.getKind());
         List<ExecutionEvent> events = watchToEnd(started.getExecutionId(), 0);
         assertConsecutive(events, 1);
         List<String> kinds = events.stream().map(e -> e.getPayloadCase().name()).toList();
@@ -87,7 +87,7 @@ class ExecutionGrpcTest extends GrpcTestSupport {
         ListExecutionEventsResponse logs = workflows.listExecutionEvents(ListExecutionEventsRequest.newBuilder()
                 .setExecutionId(failed.getExecutionId()).setStep("flaky-dependency").build());
         assertTrue(logs.getEventsList().stream().anyMatch(e -> e.hasStepLog()
-                && e.getStepLog().getLine().equals("dependency unavailable") && e.getStepLog().getStream().equals("stderr")));
+                && e.getStepLog().getLine().equals("dependency unavailable") && e.getStepLog().getStream() == StepLogStream.STEP_LOG_STREAM_STDERR));
 
         Execution retried = workflows.retryExecution(RetryExecutionRequest.newBuilder()
                 .setExecutionId(failed.getExecutionId()).setComment("dependency is back").build()).getExecution();
@@ -262,7 +262,7 @@ class ExecutionGrpcTest extends GrpcTestSupport {
         StepExecution step = step(done, "write-release-note");
         assertEquals("release-notes", step.getType());
         assertEquals(done.getExecutionId(), step.getOutputsMap().get("execution"));
-        assertTrue(events.stream().anyMatch(e -> e.hasStepLog() && e.getStepLog().getStream().equals("stderr")
+        assertTrue(events.stream().anyMatch(e -> e.hasStepLog() && e.getStepLog().getStream() == StepLogStream.STEP_LOG_STREAM_STDERR
                 && e.getStepLog().getLine().startsWith("appended to ")), events::toString);
         assertTrue(policies().listStepTypes(io.innominatus.api.policy.v1.ListStepTypesRequest.getDefaultInstance())
                 .getStepTypesList().stream().anyMatch(t -> t.getType().equals("release-notes") && t.getRegistered()
