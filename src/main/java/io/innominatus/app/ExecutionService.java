@@ -170,10 +170,12 @@ public class ExecutionService {
             throw DomainException.InvalidInput.field("page_size", "must not be negative");
         }
         int size = pageSize == 0 ? PageRequest.DEFAULT_SIZE : Math.min(pageSize, PageRequest.MAX_SIZE);
+        List<String> filters = java.util.Arrays.asList("executions", application, environment, state == null ? "" : state.name());
+        String position = PageTokens.position(filters, pageToken);
         try {
             ExecutionStore.Page page = store(() -> store.list(new ExecutionStore.Query(application, environment, state), size,
-                    pageToken));
-            return new PageRequest.Page<>(page.executions(), page.nextPageToken());
+                    position));
+            return new PageRequest.Page<>(page.executions(), PageTokens.issue(filters, page.nextPageToken()));
         } catch (StoreException.InvalidPageToken e) {
             throw DomainException.InvalidInput.field("page_token", "malformed page token");
         }
@@ -187,9 +189,12 @@ public class ExecutionService {
         }
         get(executionId, caller);
         long after = afterSequence;
-        if (pageToken != null && !pageToken.isEmpty()) {
+        // The token carries the position; after_sequence only places the first page.
+        List<String> filters = java.util.Arrays.asList("events", executionId, step);
+        String position = PageTokens.position(filters, pageToken);
+        if (!position.isEmpty()) {
             try {
-                after = Long.parseLong(pageToken);
+                after = Long.parseLong(position);
             } catch (NumberFormatException e) {
                 throw DomainException.InvalidInput.field("page_token", "malformed page token");
             }
@@ -199,7 +204,7 @@ public class ExecutionService {
         List<ExecutionEvent> events = store(() -> store.events(executionId, from, size + 1, step));
         boolean more = events.size() > size;
         List<ExecutionEvent> page = more ? events.subList(0, size) : events;
-        return new EventPage(page, more ? Long.toString(page.get(page.size() - 1).sequence()) : "");
+        return new EventPage(page, more ? PageTokens.issue(filters, Long.toString(page.get(page.size() - 1).sequence())) : "");
     }
 
     /**

@@ -286,6 +286,38 @@ class ExecutionGrpcTest extends GrpcTestSupport {
     }
 
     @Test
+    void listsShowTheBasicViewAndGetTheFullOneUnlessAskedOtherwise() {
+        String app = uniqueApp();
+        String id = workflows.runWorkflow(RunWorkflowRequest.newBuilder().setWorkflowId("platform/failure-drill")
+                .setScoreYaml(score(app)).setEnvironment("development").setDryRun(true).build()).getExecution().getExecutionId();
+        Execution listed = workflows.listExecutions(ListExecutionsRequest.newBuilder().setApplication(app).build()).getExecutions(0);
+        assertFalse(listed.hasPlan());
+        assertEquals(3, listed.getStepsCount(), "the basic view keeps the steps");
+        assertTrue(workflows.listExecutions(ListExecutionsRequest.newBuilder().setApplication(app)
+                .setView(ExecutionView.EXECUTION_VIEW_FULL).build()).getExecutions(0).hasPlan());
+        assertTrue(workflows.getExecution(GetExecutionRequest.newBuilder().setExecutionId(id).build()).getExecution().hasPlan());
+        assertFalse(workflows.getExecution(GetExecutionRequest.newBuilder().setExecutionId(id)
+                .setView(ExecutionView.EXECUTION_VIEW_BASIC).build()).getExecution().hasPlan());
+    }
+
+    @Test
+    void listExecutionEventsTokensBelongToTheirStep() {
+        String app = uniqueApp();
+        String id = workflows.runWorkflow(RunWorkflowRequest.newBuilder().setWorkflowId("platform/failure-drill")
+                .setScoreYaml(score(app)).setEnvironment("development").setDryRun(true).build()).getExecution().getExecutionId();
+        watchToEnd(id, 0);
+        ListExecutionEventsResponse first = workflows.listExecutionEvents(ListExecutionEventsRequest.newBuilder()
+                .setExecutionId(id).setPageSize(2).build());
+        ListExecutionEventsResponse second = workflows.listExecutionEvents(ListExecutionEventsRequest.newBuilder()
+                .setExecutionId(id).setPageSize(2).setPageToken(first.getNextPageToken()).build());
+        assertEquals(3, second.getEvents(0).getSequence());
+        Status otherStep = expectStatus(io.grpc.Status.Code.INVALID_ARGUMENT, () -> workflows.listExecutionEvents(
+                ListExecutionEventsRequest.newBuilder().setExecutionId(id).setStep("cleanup").setPageSize(2)
+                        .setPageToken(first.getNextPageToken()).build()));
+        assertEquals("PAGE_TOKEN_FILTER_MISMATCH", detail(otherStep, ErrorInfo.class).orElseThrow().getReason());
+    }
+
+    @Test
     void listExecutionsFiltersAndPages() {
         String app = uniqueApp();
         List<String> ids = new ArrayList<>();
@@ -306,6 +338,11 @@ class ExecutionGrpcTest extends GrpcTestSupport {
                 + workflows.listExecutions(ListExecutionsRequest.newBuilder().setApplication(app).build()).getExecutionsCount());
         expectStatus(io.grpc.Status.Code.INVALID_ARGUMENT, () -> workflows.listExecutions(ListExecutionsRequest.newBuilder()
                 .setPageToken("garbage!").build()));
+        Status otherFilters = expectStatus(io.grpc.Status.Code.INVALID_ARGUMENT, () -> workflows.listExecutions(
+                ListExecutionsRequest.newBuilder().setApplication(app + "-other").setPageSize(2)
+                        .setPageToken(page.getNextPageToken()).build()));
+        assertEquals("PAGE_TOKEN_FILTER_MISMATCH", detail(otherFilters, ErrorInfo.class).orElseThrow().getReason());
+        assertEquals("page_token", detail(otherFilters, BadRequest.class).orElseThrow().getFieldViolations(0).getField());
         assertTrue(Duration.ofSeconds(1).toMillis() > 0);
     }
 }

@@ -122,7 +122,8 @@ public class WorkflowGrpcService implements WorkflowService {
     @Blocking
     public Uni<GetExecutionResponse> getExecution(GetExecutionRequest request) {
         return Uni.createFrom().item(() -> GetExecutionResponse.newBuilder()
-                .setExecution(ExecutionMapper.toProto(executions.get(request.getExecutionId(), callers.current())))
+                .setExecution(ExecutionMapper.toProto(executions.get(request.getExecutionId(), callers.current()),
+                        request.getView() != ExecutionView.EXECUTION_VIEW_BASIC))
                 .build());
     }
 
@@ -133,7 +134,8 @@ public class WorkflowGrpcService implements WorkflowService {
             var page = executions.list(request.getApplication(), request.getEnvironment(),
                     ExecutionMapper.stateFilter(request.getState(), "state"), request.getPageSize(), request.getPageToken());
             return ListExecutionsResponse.newBuilder()
-                    .addAllExecutions(page.items().stream().map(ExecutionMapper::toProto).toList())
+                    .addAllExecutions(page.items().stream().map(e -> ExecutionMapper.toProto(e,
+                            request.getView() == ExecutionView.EXECUTION_VIEW_FULL)).toList())
                     .setNextPageToken(page.nextPageToken())
                     .build();
         });

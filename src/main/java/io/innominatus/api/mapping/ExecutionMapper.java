@@ -29,6 +29,12 @@ public final class ExecutionMapper {
 
     private ExecutionMapper() {}
 
+    /** The execution in the full view, or in the basic view (without the plan). */
+    public static Execution toProto(io.innominatus.model.Execution e, boolean full) {
+        Execution execution = toProto(e);
+        return full ? execution : execution.toBuilder().clearPlan().build();
+    }
+
     public static Execution toProto(io.innominatus.model.Execution e) {
         Execution.Builder builder = Execution.newBuilder()
                 .setExecutionId(e.id())
