@@ -1,5 +1,6 @@
 package io.innominatus.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -107,6 +108,44 @@ class ReadmeGrpcurlIT {
         if (!failures.isEmpty()) {
             fail(failures.size() + " of " + commands.size() + " grpcurl examples differ:\n\n" + String.join("\n\n", failures));
         }
+    }
+
+    @Test
+    void theCliPrintsTheSameJsonAsGrpcurl() throws Exception {
+        Path cli = Path.of("target/innominatus-ctl.jar");
+        assertTrue(Files.exists(cli), cli + " is missing: run the package phase first");
+        String ctl = Path.of(System.getProperty("java.home"), "bin", "java") + " -jar " + cli + " --server localhost:"
+                + service.port() + " ";
+        String address = " 127.0.0.1:" + service.port() + " innominatus.workflow.v1.WorkflowService/";
+        String grpc = grpcurl + " -plaintext ";
+        assertEquals(json(run(grpc + address + "ListProducts")),
+                json(run(ctl + "list-products -o json")));
+
+        String started = run("jq -n --rawfile score workflows/examples/hello-world.yaml '{workflow_id: \"platform/diagnostics\", "
+                + "score_yaml: $score, environment: \"development\", dry_run: true}' | " + grpc + "-d @" + address + "RunWorkflow");
+        String id = executionId(started).orElseThrow(() -> new AssertionError(started));
+        String request = "-d '{\"execution_id\": \"" + id + "\"}' ";
+        List<JsonNode> fromCli = jsonStream(run(ctl + "watch " + id + " -o json"));
+        assertEquals(jsonStream(run(grpc + request + address + "WatchExecution")), fromCli);
+        assertTrue(fromCli.size() > 3 && fromCli.get(0).has("event"), fromCli::toString);
+        assertEquals(json(run(grpc + request + address + "GetExecution")),
+                json(run(ctl + "get " + id + " -o json")));
+        // What the CLI prints as a state, --state takes.
+        String state = json(run(ctl + "get " + id + " -o json")).path("execution").path("state").asText();
+        JsonNode listed = json(run(ctl + "executions --app hello-world --state " + state + " -o json"));
+        assertTrue(listed.path("executions").findValuesAsText("executionId").contains(id), listed::toString);
+    }
+
+    private static JsonNode json(String text) throws IOException {
+        return JSON.readTree(text);
+    }
+
+    private static List<JsonNode> jsonStream(String text) throws IOException {
+        List<JsonNode> values = new ArrayList<>();
+        try (MappingIterator<JsonNode> all = JSON.readerFor(JsonNode.class).readValues(text)) {
+            all.forEachRemaining(values::add);
+        }
+        return values;
     }
 
     @Test
