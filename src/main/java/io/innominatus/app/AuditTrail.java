@@ -9,6 +9,7 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -76,9 +77,11 @@ public class AuditTrail {
             throw DomainException.InvalidInput.field("page_size", "must not be negative");
         }
         int size = pageSize == 0 ? 100 : Math.min(pageSize, 1000);
+        List<String> filters = java.util.Arrays.asList("audit", principal, action, decision == null ? "" : decision.name(), target);
+        String position = PageTokens.position(filters, pageToken);
         try {
-            AuditStore.Page page = store.list(query, size, pageToken);
-            return new PageRequest.Page<>(page.events(), page.nextPageToken());
+            AuditStore.Page page = store.list(query, size, position);
+            return new PageRequest.Page<>(page.events(), PageTokens.issue(filters, page.nextPageToken()));
         } catch (StoreException.InvalidPageToken e) {
             throw DomainException.InvalidInput.field("page_token", "malformed page token");
         } catch (StoreException.Unavailable e) {

@@ -102,8 +102,10 @@ public class Authorization {
     /** Four eyes: whoever requested an execution may not approve it (when identities are known). */
     public void checkNotRequester(Caller caller, String action, Execution execution) {
         if (caller.authenticated() && caller.principal().equals(execution.requestedBy())) {
-            throw deny(caller, action, "execution/" + execution.id(), "SELF_APPROVAL", "the requester of an execution "
-                    + "cannot approve it; another approver must", Map.of("execution_id", execution.id()));
+            boolean rejection = action.equals("RejectExecution");
+            throw deny(caller, action, "execution/" + execution.id(), rejection ? "SELF_REJECTION" : "SELF_APPROVAL",
+                    "the requester of an execution cannot " + (rejection ? "reject" : "approve") + " it; another approver must",
+                    Map.of("execution_id", execution.id()));
         }
     }
 

@@ -181,10 +181,12 @@ public class ExecutionService {
         }
         int size = pageSize == 0 ? PageRequest.DEFAULT_SIZE : Math.min(pageSize, PageRequest.MAX_SIZE);
         java.util.Set<String> products = authorization.readableProducts(caller, "ListExecutions").orElse(null);
+        List<String> filters = java.util.Arrays.asList("executions", application, environment, state == null ? "" : state.name());
+        String position = PageTokens.position(filters, pageToken);
         try {
             ExecutionStore.Page page = store(() -> store.list(new ExecutionStore.Query(application, environment, state,
-                    products), size, pageToken));
-            return new PageRequest.Page<>(page.executions(), page.nextPageToken());
+                    products), size, position));
+            return new PageRequest.Page<>(page.executions(), PageTokens.issue(filters, page.nextPageToken()));
         } catch (StoreException.InvalidPageToken e) {
             throw DomainException.InvalidInput.field("page_token", "malformed page token");
         }
@@ -198,9 +200,12 @@ public class ExecutionService {
         }
         get(executionId, caller);
         long after = afterSequence;
-        if (pageToken != null && !pageToken.isEmpty()) {
+        // The token carries the position; after_sequence only places the first page.
+        List<String> filters = java.util.Arrays.asList("events", executionId, step);
+        String position = PageTokens.position(filters, pageToken);
+        if (!position.isEmpty()) {
             try {
-                after = Long.parseLong(pageToken);
+                after = Long.parseLong(position);
             } catch (NumberFormatException e) {
                 throw DomainException.InvalidInput.field("page_token", "malformed page token");
             }
@@ -210,7 +215,7 @@ public class ExecutionService {
         List<ExecutionEvent> events = store(() -> store.events(executionId, from, size + 1, step));
         boolean more = events.size() > size;
         List<ExecutionEvent> page = more ? events.subList(0, size) : events;
-        return new EventPage(page, more ? Long.toString(page.get(page.size() - 1).sequence()) : "");
+        return new EventPage(page, more ? PageTokens.issue(filters, Long.toString(page.get(page.size() - 1).sequence())) : "");
     }
 
     /**
@@ -243,6 +248,7 @@ public class ExecutionService {
 
     public Execution reject(String executionId, String planDigest, String comment, Caller caller) {
         checkExecutionId(executionId);
+        authorization.checkNotRequester(caller, "RejectExecution", get(executionId, caller));
         return await(() -> engine.reject(executionId, caller.principal(), planDigest, comment, caller.authenticated()));
     }
 

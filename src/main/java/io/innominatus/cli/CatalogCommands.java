@@ -265,8 +265,9 @@ final class CatalogCommands {
                     }
                 });
             }
-            Execution execution = connection().workflows().startDeployment(start.build()).getExecution();
-            return DeploymentCommands.started(this, execution, true);
+            var executionResponse = connection().workflows().startDeployment(start.build());
+            Execution execution = executionResponse.getExecution();
+            return DeploymentCommands.started(this, executionResponse, execution, true);
         }
 
         private String candidateStatus(DeploymentPlan plan, LocalFiles.ProductFile target) {

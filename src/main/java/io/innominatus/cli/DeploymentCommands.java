@@ -1,7 +1,9 @@
 package io.innominatus.cli;
 
+import com.google.protobuf.MessageOrBuilder;
 import io.innominatus.api.workflow.v1.DeploymentPlan;
 import io.innominatus.api.workflow.v1.Execution;
+import io.innominatus.api.workflow.v1.ExecutionKind;
 import io.innominatus.api.workflow.v1.ExecutionState;
 import io.innominatus.api.workflow.v1.PlanDeploymentRequest;
 import io.innominatus.api.workflow.v1.PlanDeploymentResponse;
@@ -19,12 +21,12 @@ final class DeploymentCommands {
     private DeploymentCommands() {}
 
     /** Reports a started execution and, with {@code watch}, follows it to its end. */
-    static int started(BaseCommand command, Execution execution, boolean watch) {
+    static int started(BaseCommand command, MessageOrBuilder response, Execution execution, boolean watch) {
         if (command.structured()) {
-            command.printer().streamedOrDocument(execution, watch);
+            command.printer().streamedOrDocument(response, watch);
         } else {
-            String what = execution.getKind().equals("workflow") && execution.getPlan().getPhasesCount() > 0
-                    ? "run of " + execution.getPlan().getPhases(0).getWorkflows(0).getWorkflowId() : execution.getKind();
+            String what = execution.getKind() == ExecutionKind.EXECUTION_KIND_WORKFLOW && execution.getPlan().getPhasesCount() > 0
+                    ? "run of " + execution.getPlan().getPhases(0).getWorkflows(0).getWorkflowId() : Text.kind(execution.getKind());
             command.out().println("Started " + what + (execution.getDryRun() ? " (dry run)" : "") + " "
                     + execution.getExecutionId() + " of " + execution.getApplication() + " in " + execution.getEnvironment()
                     + ": " + command.style().state(Text.state(execution.getState())));
@@ -110,10 +112,11 @@ final class DeploymentCommands {
         @Override
         protected int run() {
             LocalFiles.InputFile score = LocalFiles.read(env(), scoreFile);
-            Execution execution = connection().workflows().startDeployment(StartDeploymentRequest.newBuilder()
+            var executionResponse = connection().workflows().startDeployment(StartDeploymentRequest.newBuilder()
                     .setScoreYaml(score.text()).setScoreFileName(score.fileName()).setEnvironment(options.environment).setDryRun(options.dryRun)
-                    .setRequestId(options.requestIdOrEmpty()).build()).getExecution();
-            return started(this, execution, options.watch);
+                    .setRequestId(options.requestIdOrEmpty()).build());
+            Execution execution = executionResponse.getExecution();
+            return started(this, executionResponse, execution, options.watch);
         }
     }
 
@@ -130,10 +133,11 @@ final class DeploymentCommands {
 
         @Override
         protected int run() {
-            Execution execution = connection().workflows().undeploy(UndeployRequest.newBuilder().setApplication(application)
+            var executionResponse = connection().workflows().undeploy(UndeployRequest.newBuilder().setApplication(application)
                     .setEnvironment(options.environment).setDryRun(options.dryRun).setRequestId(options.requestIdOrEmpty())
-                    .build()).getExecution();
-            return started(this, execution, options.watch);
+                    .build());
+            Execution execution = executionResponse.getExecution();
+            return started(this, executionResponse, execution, options.watch);
         }
     }
 
@@ -154,10 +158,11 @@ final class DeploymentCommands {
         @Override
         protected int run() {
             LocalFiles.InputFile score = LocalFiles.read(env(), scoreFile);
-            Execution execution = connection().workflows().runWorkflow(RunWorkflowRequest.newBuilder().setWorkflowId(workflowId)
+            var executionResponse = connection().workflows().runWorkflow(RunWorkflowRequest.newBuilder().setWorkflowId(workflowId)
                     .setScoreYaml(score.text()).setScoreFileName(score.fileName()).setEnvironment(options.environment).setDryRun(options.dryRun)
-                    .setRequestId(options.requestIdOrEmpty()).build()).getExecution();
-            return started(this, execution, options.watch);
+                    .setRequestId(options.requestIdOrEmpty()).build());
+            Execution execution = executionResponse.getExecution();
+            return started(this, executionResponse, execution, options.watch);
         }
     }
 }

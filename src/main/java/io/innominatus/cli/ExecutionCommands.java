@@ -1,11 +1,13 @@
 package io.innominatus.cli;
 
+import com.google.protobuf.MessageOrBuilder;
 import io.innominatus.api.workflow.v1.ApproveExecutionRequest;
 import io.innominatus.api.workflow.v1.CancelExecutionRequest;
 import io.innominatus.api.workflow.v1.Execution;
 import io.innominatus.api.workflow.v1.ExecutionEvent;
 import io.innominatus.api.workflow.v1.ExecutionState;
 import io.innominatus.api.workflow.v1.GetExecutionRequest;
+import io.innominatus.api.workflow.v1.GetExecutionResponse;
 import io.innominatus.api.workflow.v1.ListExecutionEventsRequest;
 import io.innominatus.api.workflow.v1.ListExecutionEventsResponse;
 import io.innominatus.api.workflow.v1.ListExecutionsRequest;
@@ -32,9 +34,9 @@ final class ExecutionCommands {
     }
 
     /** Reports the execution after a decision and, with {@code watch}, follows it from {@code after}. */
-    static int decided(BaseCommand command, String verb, Execution execution, boolean watch, long after) {
+    static int decided(BaseCommand command, String verb, MessageOrBuilder response, Execution execution, boolean watch, long after) {
         if (command.structured()) {
-            command.printer().streamedOrDocument(execution, watch);
+            command.printer().streamedOrDocument(response, watch);
         } else {
             command.out().println(verb + " " + execution.getExecutionId() + ": "
                     + command.style().state(Text.state(execution.getState())));
@@ -147,7 +149,7 @@ final class ExecutionCommands {
             }
             Table table = new Table("EXECUTION", "KIND", "APPLICATION", "ENVIRONMENT", "STATE", "CREATED", "DURATION");
             for (Execution e : all.getExecutionsList()) {
-                table.row(e.getExecutionId(), e.getKind() + (e.getDryRun() ? " (dry run)" : ""), e.getApplication(),
+                table.row(e.getExecutionId(), Text.kind(e.getKind()) + (e.getDryRun() ? " (dry run)" : ""), e.getApplication(),
                         e.getEnvironment(), style().state(Text.state(e.getState())), Text.time(e.getCreateTime()),
                         Text.duration(e.getStartTime(), e.getEndTime()));
             }
@@ -168,12 +170,12 @@ final class ExecutionCommands {
         protected int run() {
             Execution e = get(connection(), executionId);
             if (structured()) {
-                printer().document(e);
+                printer().document(GetExecutionResponse.newBuilder().setExecution(e));
                 return ExitCodes.OK;
             }
             Style s = style();
             field("Execution", e.getExecutionId());
-            field("Kind", e.getKind() + (e.getDryRun() ? " (dry run)" : ""));
+            field("Kind", Text.kind(e.getKind()) + (e.getDryRun() ? " (dry run)" : ""));
             field("Application", e.getApplication() + (e.getProduct().isEmpty() ? "" : " (product " + e.getProduct() + ")"));
             field("Environment", e.getEnvironment());
             if (!e.getTarget().getDescription().isEmpty()) {
@@ -286,12 +288,13 @@ final class ExecutionCommands {
                 request.setComment(comment);
             }
             if (!structured()) {
-                out().println("Approving " + waiting.getKind() + " of " + waiting.getApplication() + " in "
+                out().println("Approving " + Text.kind(waiting.getKind()) + " of " + waiting.getApplication() + " in "
                         + waiting.getEnvironment() + " (plan digest " + Text.shortDigest(digest) + ", "
                         + PlanPrinter.stepCount(waiting.getPlan()) + " steps)");
             }
-            Execution approved = connection().workflows().approveExecution(request.build()).getExecution();
-            return decided(this, "Approved", approved, watch, waiting.getLastSequence());
+            var approvedResponse = connection().workflows().approveExecution(request.build());
+            Execution approved = approvedResponse.getExecution();
+            return decided(this, "Approved", approvedResponse, approved, watch, waiting.getLastSequence());
         }
     }
 
@@ -313,8 +316,9 @@ final class ExecutionCommands {
             if (comment != null) {
                 request.setComment(comment);
             }
-            Execution rejected = connection().workflows().rejectExecution(request.build()).getExecution();
-            return decided(this, "Rejected", rejected, false, 0);
+            var rejectedResponse = connection().workflows().rejectExecution(request.build());
+            Execution rejected = rejectedResponse.getExecution();
+            return decided(this, "Rejected", rejectedResponse, rejected, false, 0);
         }
     }
 
@@ -335,8 +339,9 @@ final class ExecutionCommands {
             if (comment != null) {
                 request.setComment(comment);
             }
-            Execution cancelled = connection().workflows().cancelExecution(request.build()).getExecution();
-            return decided(this, "Cancelled", cancelled, false, 0);
+            var cancelledResponse = connection().workflows().cancelExecution(request.build());
+            Execution cancelled = cancelledResponse.getExecution();
+            return decided(this, "Cancelled", cancelledResponse, cancelled, false, 0);
         }
     }
 
@@ -361,8 +366,9 @@ final class ExecutionCommands {
             if (comment != null) {
                 request.setComment(comment);
             }
-            Execution retried = connection().workflows().retryExecution(request.build()).getExecution();
-            return decided(this, "Retrying", retried, watch, before);
+            var retriedResponse = connection().workflows().retryExecution(request.build());
+            Execution retried = retriedResponse.getExecution();
+            return decided(this, "Retrying", retriedResponse, retried, watch, before);
         }
     }
 }

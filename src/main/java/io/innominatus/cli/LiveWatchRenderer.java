@@ -93,7 +93,7 @@ final class LiveWatchRenderer implements WatchRenderer {
     @Override
     public synchronized void started(Execution e) {
         executionId = e.getExecutionId();
-        title = e.getKind() + (e.getDryRun() ? " (dry run)" : "") + " " + e.getExecutionId() + "  " + e.getApplication()
+        title = Text.kind(e.getKind()) + (e.getDryRun() ? " (dry run)" : "") + " " + e.getExecutionId() + "  " + e.getApplication()
                 + " in " + e.getEnvironment();
         for (PlannedPhase phase : e.getPlan().getPhasesList()) {
             for (PlannedWorkflow workflow : phase.getWorkflowsList()) {

@@ -22,7 +22,7 @@ final class PlainWatchRenderer implements WatchRenderer {
 
     @Override
     public void started(Execution e) {
-        out.println("Watching " + e.getKind() + (e.getDryRun() ? " (dry run)" : "") + " " + e.getExecutionId() + " ("
+        out.println("Watching " + Text.kind(e.getKind()) + (e.getDryRun() ? " (dry run)" : "") + " " + e.getExecutionId() + " ("
                 + e.getApplication() + " in " + e.getEnvironment() + ")");
         out.flush();
     }

@@ -6,6 +6,7 @@ import io.innominatus.api.workflow.v1.ExcludedWorkflow;
 import io.innominatus.api.workflow.v1.PlannedPhase;
 import io.innominatus.api.workflow.v1.PlannedStep;
 import io.innominatus.api.workflow.v1.PlannedWorkflow;
+import io.innominatus.api.workflow.v1.StepWhen;
 import io.innominatus.api.workflow.v1.Violation;
 import java.io.PrintWriter;
 import java.util.List;
@@ -45,8 +46,8 @@ final class PlanPrinter {
                     if (!step.getDependsOnList().isEmpty()) {
                         line.append("  after ").append(String.join(", ", step.getDependsOnList()));
                     }
-                    if (!step.getWhen().isEmpty() && !step.getWhen().equals("on_success")) {
-                        line.append("  when ").append(step.getWhen());
+                    if (step.getWhen() == StepWhen.STEP_WHEN_ON_FAILURE || step.getWhen() == StepWhen.STEP_WHEN_ALWAYS) {
+                        line.append("  when ").append(Text.when(step.getWhen()));
                     }
                     out.println(line);
                 }

@@ -14,7 +14,9 @@ import org.yaml.snakeyaml.Yaml;
 final class Printer {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final JsonFormat.Printer PRETTY = JsonFormat.printer().alwaysPrintFieldsWithNoPresence();
+    // Protobuf's JSON mapping as grpcurl and other reflection clients print it: fields at their default value are left
+    // out, so the same call gives the same document whichever client made it.
+    private static final JsonFormat.Printer PRETTY = JsonFormat.printer();
     private static final JsonFormat.Printer COMPACT = PRETTY.omittingInsignificantWhitespace();
 
     private final PrintWriter out;

@@ -2,6 +2,7 @@ package io.innominatus.cli;
 
 import io.innominatus.api.workflow.v1.Execution;
 import io.innominatus.api.workflow.v1.ExecutionEvent;
+import io.innominatus.api.workflow.v1.WatchExecutionResponse;
 import java.io.PrintWriter;
 import java.time.Duration;
 
@@ -22,7 +23,8 @@ final class StructuredWatchRenderer implements WatchRenderer {
 
     @Override
     public void event(ExecutionEvent event) {
-        printer.streamed(event);
+        // Exactly the messages WatchExecution sends.
+        printer.streamed(WatchExecutionResponse.newBuilder().setEvent(event));
     }
 
     @Override

@@ -38,6 +38,24 @@ final class Text {
         return trigger == Trigger.UNRECOGNIZED ? "?" : trigger.name().substring("TRIGGER_".length()).toLowerCase(Locale.ROOT);
     }
 
+    static String kind(io.innominatus.api.workflow.v1.ExecutionKind kind) {
+        return switch (kind) {
+            case EXECUTION_KIND_DEPLOYMENT -> "deployment";
+            case EXECUTION_KIND_WORKFLOW -> "workflow";
+            case EXECUTION_KIND_UNDEPLOYMENT -> "undeployment";
+            default -> "execution";
+        };
+    }
+
+    /** A step's {@code when} as the workflow YAML spells it. */
+    static String when(io.innominatus.api.workflow.v1.StepWhen when) {
+        return switch (when) {
+            case STEP_WHEN_ON_FAILURE -> "on_failure";
+            case STEP_WHEN_ALWAYS -> "always";
+            default -> "on_success";
+        };
+    }
+
     static String state(ExecutionState state) {
         return state == ExecutionState.UNRECOGNIZED ? "UNKNOWN" : state.name().substring("EXECUTION_STATE_".length());
     }

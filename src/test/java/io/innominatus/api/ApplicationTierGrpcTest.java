@@ -157,7 +157,7 @@ class ApplicationTierGrpcTest extends GrpcTestSupport {
 
         Execution removed = undeploy("ecommerce-web");
         assertSucceeded(removed);
-        assertEquals("undeployment", removed.getKind());
+        assertEquals(ExecutionKind.EXECUTION_KIND_UNDEPLOYMENT, removed.getKind());
         assertEquals(List.of("remove-application", "deprovision-database", "deprovision-payments", "remove-namespace"),
                 removed.getStepsList().stream().map(StepExecution::getStep).toList());
         assertNull(kube.apps().deployments().inNamespace(ns).withName("ecommerce-web").get());

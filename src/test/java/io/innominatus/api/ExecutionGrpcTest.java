@@ -67,7 +67,7 @@ class ExecutionGrpcTest extends GrpcTestSupport {
     @Test
     void failingStepSkipsTheRestCleanupRunsAndRetryResumesFromTheFailedStep() {
         Execution started = run("platform/failure-drill", uniqueApp(), "development");
-        assertEquals("workflow", started.getKind());
+        assertEquals(ExecutionKind.EXECUTION_KIND_WORKFLOW, started.getKind());
         List<ExecutionEvent> events = watchToEnd(started.getExecutionId(), 0);
         assertConsecutive(events, 1);
         List<String> kinds = events.stream().map(e -> e.getPayloadCase().name()).toList();
@@ -87,7 +87,7 @@ class ExecutionGrpcTest extends GrpcTestSupport {
         ListExecutionEventsResponse logs = workflows.listExecutionEvents(ListExecutionEventsRequest.newBuilder()
                 .setExecutionId(failed.getExecutionId()).setStep("flaky-dependency").build());
         assertTrue(logs.getEventsList().stream().anyMatch(e -> e.hasStepLog()
-                && e.getStepLog().getLine().equals("dependency unavailable") && e.getStepLog().getStream().equals("stderr")));
+                && e.getStepLog().getLine().equals("dependency unavailable") && e.getStepLog().getStream() == StepLogStream.STEP_LOG_STREAM_STDERR));
 
         Execution retried = workflows.retryExecution(RetryExecutionRequest.newBuilder()
                 .setExecutionId(failed.getExecutionId()).setComment("dependency is back").build()).getExecution();
@@ -262,7 +262,7 @@ class ExecutionGrpcTest extends GrpcTestSupport {
         StepExecution step = step(done, "write-release-note");
         assertEquals("release-notes", step.getType());
         assertEquals(done.getExecutionId(), step.getOutputsMap().get("execution"));
-        assertTrue(events.stream().anyMatch(e -> e.hasStepLog() && e.getStepLog().getStream().equals("stderr")
+        assertTrue(events.stream().anyMatch(e -> e.hasStepLog() && e.getStepLog().getStream() == StepLogStream.STEP_LOG_STREAM_STDERR
                 && e.getStepLog().getLine().startsWith("appended to ")), events::toString);
         assertTrue(policies().listStepTypes(io.innominatus.api.policy.v1.ListStepTypesRequest.getDefaultInstance())
                 .getStepTypesList().stream().anyMatch(t -> t.getType().equals("release-notes") && t.getRegistered()
@@ -286,6 +286,38 @@ class ExecutionGrpcTest extends GrpcTestSupport {
     }
 
     @Test
+    void listsShowTheBasicViewAndGetTheFullOneUnlessAskedOtherwise() {
+        String app = uniqueApp();
+        String id = workflows.runWorkflow(RunWorkflowRequest.newBuilder().setWorkflowId("platform/failure-drill")
+                .setScoreYaml(score(app)).setEnvironment("development").setDryRun(true).build()).getExecution().getExecutionId();
+        Execution listed = workflows.listExecutions(ListExecutionsRequest.newBuilder().setApplication(app).build()).getExecutions(0);
+        assertFalse(listed.hasPlan());
+        assertEquals(3, listed.getStepsCount(), "the basic view keeps the steps");
+        assertTrue(workflows.listExecutions(ListExecutionsRequest.newBuilder().setApplication(app)
+                .setView(ExecutionView.EXECUTION_VIEW_FULL).build()).getExecutions(0).hasPlan());
+        assertTrue(workflows.getExecution(GetExecutionRequest.newBuilder().setExecutionId(id).build()).getExecution().hasPlan());
+        assertFalse(workflows.getExecution(GetExecutionRequest.newBuilder().setExecutionId(id)
+                .setView(ExecutionView.EXECUTION_VIEW_BASIC).build()).getExecution().hasPlan());
+    }
+
+    @Test
+    void listExecutionEventsTokensBelongToTheirStep() {
+        String app = uniqueApp();
+        String id = workflows.runWorkflow(RunWorkflowRequest.newBuilder().setWorkflowId("platform/failure-drill")
+                .setScoreYaml(score(app)).setEnvironment("development").setDryRun(true).build()).getExecution().getExecutionId();
+        watchToEnd(id, 0);
+        ListExecutionEventsResponse first = workflows.listExecutionEvents(ListExecutionEventsRequest.newBuilder()
+                .setExecutionId(id).setPageSize(2).build());
+        ListExecutionEventsResponse second = workflows.listExecutionEvents(ListExecutionEventsRequest.newBuilder()
+                .setExecutionId(id).setPageSize(2).setPageToken(first.getNextPageToken()).build());
+        assertEquals(3, second.getEvents(0).getSequence());
+        Status otherStep = expectStatus(io.grpc.Status.Code.INVALID_ARGUMENT, () -> workflows.listExecutionEvents(
+                ListExecutionEventsRequest.newBuilder().setExecutionId(id).setStep("cleanup").setPageSize(2)
+                        .setPageToken(first.getNextPageToken()).build()));
+        assertEquals("PAGE_TOKEN_FILTER_MISMATCH", detail(otherStep, ErrorInfo.class).orElseThrow().getReason());
+    }
+
+    @Test
     void listExecutionsFiltersAndPages() {
         String app = uniqueApp();
         List<String> ids = new ArrayList<>();
@@ -306,6 +338,11 @@ class ExecutionGrpcTest extends GrpcTestSupport {
                 + workflows.listExecutions(ListExecutionsRequest.newBuilder().setApplication(app).build()).getExecutionsCount());
         expectStatus(io.grpc.Status.Code.INVALID_ARGUMENT, () -> workflows.listExecutions(ListExecutionsRequest.newBuilder()
                 .setPageToken("garbage!").build()));
+        Status otherFilters = expectStatus(io.grpc.Status.Code.INVALID_ARGUMENT, () -> workflows.listExecutions(
+                ListExecutionsRequest.newBuilder().setApplication(app + "-other").setPageSize(2)
+                        .setPageToken(page.getNextPageToken()).build()));
+        assertEquals("PAGE_TOKEN_FILTER_MISMATCH", detail(otherFilters, ErrorInfo.class).orElseThrow().getReason());
+        assertEquals("page_token", detail(otherFilters, BadRequest.class).orElseThrow().getFieldViolations(0).getField());
         assertTrue(Duration.ofSeconds(1).toMillis() > 0);
     }
 }

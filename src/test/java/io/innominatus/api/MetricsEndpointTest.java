@@ -3,6 +3,9 @@ package io.innominatus.api;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.grpc.Context;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
 import io.innominatus.api.workflow.v1.CancelExecutionRequest;
 import io.innominatus.api.workflow.v1.Execution;
@@ -122,6 +125,47 @@ class MetricsEndpointTest extends GrpcTestSupport {
         workflows.cancelExecution(CancelExecutionRequest.newBuilder().setExecutionId(running.getExecutionId()).build());
         closed.get(30, TimeUnit.SECONDS);
         awaitScrape(s -> s.value("innominatus_watch_streams", Map.of()) == watchersBefore);
+    }
+
+    @Test
+    void aWatcherThatLeavesEndsItsStreamAtOnce() throws Exception {
+        String app = "leave-" + UUID.randomUUID().toString().substring(0, 8);
+        Execution running = run("platform/maintenance-window", app, "", "staging");
+        awaitState(running.getExecutionId(), ExecutionState.EXECUTION_STATE_RUNNING);
+        // Queued behind the first, this one stays unfinished while its watchers come and go.
+        Execution queued = run("platform/failure-drill", app, "", "staging");
+        double watchersBefore = scrape().value("innominatus_watch_streams", Map.of());
+
+        // One watcher cancels its call, another loses its connection.
+        Context.CancellableContext call = Context.current().withCancellation();
+        ManagedChannel ownConnection = NettyChannelBuilder.forAddress("127.0.0.1", baseUrl.getPort()).usePlaintext().build();
+        WatchExecutionRequest request = WatchExecutionRequest.newBuilder().setExecutionId(queued.getExecutionId()).build();
+        call.run(() -> WorkflowServiceGrpc.newStub(channel).watchExecution(request, ignoring()));
+        WorkflowServiceGrpc.newStub(ownConnection).watchExecution(request, ignoring());
+        awaitScrape(s -> s.value("innominatus_watch_streams", Map.of()) == watchersBefore + 2);
+
+        call.cancel(null);
+        awaitScrape(s -> s.value("innominatus_watch_streams", Map.of()) == watchersBefore + 1);
+        ownConnection.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+        awaitScrape(s -> s.value("innominatus_watch_streams", Map.of()) == watchersBefore);
+        assertEquals(ExecutionState.EXECUTION_STATE_QUEUED, get(queued.getExecutionId()).getState(),
+                "the streams ended because their clients left, not because the execution did");
+
+        workflows.cancelExecution(CancelExecutionRequest.newBuilder().setExecutionId(queued.getExecutionId()).build());
+        workflows.cancelExecution(CancelExecutionRequest.newBuilder().setExecutionId(running.getExecutionId()).build());
+    }
+
+    private static StreamObserver<WatchExecutionResponse> ignoring() {
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(WatchExecutionResponse value) {}
+
+            @Override
+            public void onError(Throwable t) {}
+
+            @Override
+            public void onCompleted() {}
+        };
     }
 
     // ---- helpers --------------------------------------------------------------------------------

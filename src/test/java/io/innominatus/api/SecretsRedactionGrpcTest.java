@@ -160,7 +160,7 @@ class SecretsRedactionGrpcTest extends GrpcTestSupport {
         assertTrue(logLines.contains("on stderr: ********"), logLines::toString);
 
         ListExecutionsResponse listed = workflows.listExecutions(ListExecutionsRequest.newBuilder()
-                .setApplication("secret-app").build());
+                .setApplication("secret-app").setView(ExecutionView.EXECUTION_VIEW_FULL).build());
         Map<String, String> places = new java.util.LinkedHashMap<>();
         places.put("watched events", watched.toString());
         places.put("listed events", events.toString());

@@ -13,6 +13,7 @@ import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.StreamObserver;
 import io.innominatus.api.workflow.v1.DeploymentPlan;
 import io.innominatus.api.workflow.v1.Execution;
+import io.innominatus.api.workflow.v1.ExecutionKind;
 import io.innominatus.api.workflow.v1.ExecutionEvent;
 import io.innominatus.api.workflow.v1.ExecutionState;
 import io.innominatus.api.workflow.v1.GetExecutionRequest;
@@ -136,7 +137,7 @@ class CtlAgainstFakeServerTest {
         void getExecution(GetExecutionRequest request, StreamObserver<GetExecutionResponse> response) {
             boolean done = watches.get() >= 3;
             response.onNext(GetExecutionResponse.newBuilder().setExecution(Execution.newBuilder().setExecutionId(ID)
-                    .setApplication("drill-app").setEnvironment("staging").setKind("workflow")
+                    .setApplication("drill-app").setEnvironment("staging").setKind(ExecutionKind.EXECUTION_KIND_WORKFLOW)
                     .setState(done ? ExecutionState.EXECUTION_STATE_SUCCEEDED : ExecutionState.EXECUTION_STATE_RUNNING)
                     .setLastSequence(done ? 6 : 2)
                     .setPlan(DeploymentPlan.newBuilder().addPhases(PlannedPhase.newBuilder().setPhase(Phase.PHASE_DEPLOYMENT)

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.Timestamp;
 import io.innominatus.api.workflow.v1.DeploymentPlan;
 import io.innominatus.api.workflow.v1.Execution;
+import io.innominatus.api.workflow.v1.ExecutionKind;
 import io.innominatus.api.workflow.v1.ExecutionEvent;
 import io.innominatus.api.workflow.v1.ExecutionState;
 import io.innominatus.api.workflow.v1.Phase;
@@ -49,7 +50,7 @@ class LiveWatchRendererTest {
     }
 
     private static Execution execution(ExecutionState state) {
-        return Execution.newBuilder().setExecutionId(ID).setKind("deployment").setApplication("shop").setEnvironment("staging")
+        return Execution.newBuilder().setExecutionId(ID).setKind(ExecutionKind.EXECUTION_KIND_DEPLOYMENT).setApplication("shop").setEnvironment("staging")
                 .setState(state)
                 .setPlan(DeploymentPlan.newBuilder()
                         .addPhases(PlannedPhase.newBuilder().setPhase(Phase.PHASE_PRE_DEPLOYMENT)

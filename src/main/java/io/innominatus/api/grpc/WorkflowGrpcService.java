@@ -122,7 +122,8 @@ public class WorkflowGrpcService implements WorkflowService {
     @Blocking
     public Uni<GetExecutionResponse> getExecution(GetExecutionRequest request) {
         return Uni.createFrom().item(() -> GetExecutionResponse.newBuilder()
-                .setExecution(ExecutionMapper.toProto(executions.get(request.getExecutionId(), callers.current())))
+                .setExecution(ExecutionMapper.toProto(executions.get(request.getExecutionId(), callers.current()),
+                        request.getView() != ExecutionView.EXECUTION_VIEW_BASIC))
                 .build());
     }
 
@@ -134,7 +135,8 @@ public class WorkflowGrpcService implements WorkflowService {
                     ExecutionMapper.stateFilter(request.getState(), "state"), request.getPageSize(), request.getPageToken(),
                     callers.current());
             return ListExecutionsResponse.newBuilder()
-                    .addAllExecutions(page.items().stream().map(ExecutionMapper::toProto).toList())
+                    .addAllExecutions(page.items().stream().map(e -> ExecutionMapper.toProto(e,
+                            request.getView() == ExecutionView.EXECUTION_VIEW_FULL)).toList())
                     .setNextPageToken(page.nextPageToken())
                     .build();
         });

@@ -113,7 +113,7 @@ public final class CatalogMapper {
                     .setName(step.name())
                     .setType(step.type())
                     .addAllDependsOn(step.dependsOn())
-                    .setWhen(step.when().yamlName())
+                    .setWhen(toProto(step.when()))
                     .setSourceLine(step.location() == null ? 0 : step.location().line()));
         }
         if (withYaml) {
@@ -184,5 +184,13 @@ public final class CatalogMapper {
 
     public static Duration duration(java.time.Duration d) {
         return Duration.newBuilder().setSeconds(d.getSeconds()).setNanos(d.getNano()).build();
+    }
+
+    public static io.innominatus.api.workflow.v1.StepWhen toProto(io.innominatus.model.When when) {
+        return switch (when) {
+            case ON_SUCCESS -> io.innominatus.api.workflow.v1.StepWhen.STEP_WHEN_ON_SUCCESS;
+            case ON_FAILURE -> io.innominatus.api.workflow.v1.StepWhen.STEP_WHEN_ON_FAILURE;
+            case ALWAYS -> io.innominatus.api.workflow.v1.StepWhen.STEP_WHEN_ALWAYS;
+        };
     }
 }

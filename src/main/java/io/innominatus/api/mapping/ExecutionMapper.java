@@ -5,6 +5,7 @@ import io.innominatus.api.workflow.v1.ApprovalDecided;
 import io.innominatus.api.workflow.v1.ApprovalRequested;
 import io.innominatus.api.workflow.v1.Execution;
 import io.innominatus.api.workflow.v1.ExecutionEvent;
+import io.innominatus.api.workflow.v1.ExecutionKind;
 import io.innominatus.api.workflow.v1.ExecutionState;
 import io.innominatus.api.workflow.v1.PhaseFinished;
 import io.innominatus.api.workflow.v1.PhaseStarted;
@@ -12,6 +13,7 @@ import io.innominatus.api.workflow.v1.StateChanged;
 import io.innominatus.api.workflow.v1.StepExecution;
 import io.innominatus.api.workflow.v1.StepFinished;
 import io.innominatus.api.workflow.v1.StepLog;
+import io.innominatus.api.workflow.v1.StepLogStream;
 import io.innominatus.api.workflow.v1.StepProgress;
 import io.innominatus.api.workflow.v1.StepStarted;
 import io.innominatus.api.workflow.v1.StepState;
@@ -27,6 +29,12 @@ public final class ExecutionMapper {
 
     private ExecutionMapper() {}
 
+    /** The execution in the full view, or in the basic view (without the plan). */
+    public static Execution toProto(io.innominatus.model.Execution e, boolean full) {
+        Execution execution = toProto(e);
+        return full ? execution : execution.toBuilder().clearPlan().build();
+    }
+
     public static Execution toProto(io.innominatus.model.Execution e) {
         Execution.Builder builder = Execution.newBuilder()
                 .setExecutionId(e.id())
@@ -39,7 +47,7 @@ public final class ExecutionMapper {
                 .setApprovedBy(e.approvedBy())
                 .setLastSequence(e.lastSequence())
                 .setError(e.error())
-                .setKind(e.kind().name().toLowerCase(java.util.Locale.ROOT))
+                .setKind(toProto(e.kind()))
                 .setDryRun(e.dryRun())
                 .setRequestId(e.requestId())
                 .setDecisionComment(e.decisionComment())
@@ -141,7 +149,7 @@ public final class ExecutionMapper {
                     .setAttempt(e.attempt()).setIdempotencyKey(e.idempotencyKey()).setType(e.type()));
         } else if (p instanceof EventPayload.StepLog e) {
             builder.setStepLog(StepLog.newBuilder().setWorkflowId(e.workflowId()).setStep(e.step()).setLine(e.line())
-                    .setStream(e.stream()));
+                    .setStream(stream(e.stream())));
         } else if (p instanceof EventPayload.StepProgress e) {
             builder.setStepProgress(StepProgress.newBuilder().setWorkflowId(e.workflowId()).setStep(e.step())
                     .setPercent(e.percent()).setMessage(e.message()));
@@ -157,6 +165,24 @@ public final class ExecutionMapper {
                     .setComment(e.comment() == null ? "" : e.comment()).setPlanDigest(e.planDigest()));
         }
         return builder.build();
+    }
+
+    public static ExecutionKind toProto(io.innominatus.model.DeploymentPlan.Kind kind) {
+        return switch (kind) {
+            case DEPLOYMENT -> ExecutionKind.EXECUTION_KIND_DEPLOYMENT;
+            case WORKFLOW -> ExecutionKind.EXECUTION_KIND_WORKFLOW;
+            case UNDEPLOYMENT -> ExecutionKind.EXECUTION_KIND_UNDEPLOYMENT;
+        };
+    }
+
+    /** The engine names log streams {@code stdout}, {@code stderr} and {@code engine}. */
+    static StepLogStream stream(String stream) {
+        return switch (stream) {
+            case "stdout" -> StepLogStream.STEP_LOG_STREAM_STDOUT;
+            case "stderr" -> StepLogStream.STEP_LOG_STREAM_STDERR;
+            case "engine" -> StepLogStream.STEP_LOG_STREAM_ENGINE;
+            default -> StepLogStream.STEP_LOG_STREAM_UNSPECIFIED;
+        };
     }
 
     public static Timestamp timestamp(Instant instant) {

@@ -64,7 +64,7 @@ public final class PlanMapper {
                     .addAllDependsOn(step.dependsOn())
                     .setSourceFile(step.sourceFile() == null ? "" : step.sourceFile())
                     .setSourceLine(step.definition().location() == null ? 0 : step.definition().location().line())
-                    .setWhen(step.definition().when().yamlName()));
+                    .setWhen(CatalogMapper.toProto(step.definition().when())));
         }
         return w.build();
     }

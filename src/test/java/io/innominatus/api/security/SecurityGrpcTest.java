@@ -141,6 +141,18 @@ class SecurityGrpcTest extends GrpcTestSupport {
     }
 
     @Test
+    void theRequesterCannotRejectTheirOwnExecutionEither() {
+        Execution waiting = run(DEPLOYING_APPROVER, "platform/failure-drill", "own-reject-" + UUID.randomUUID().toString()
+                .substring(0, 6), "production");
+        RejectExecutionRequest reject = RejectExecutionRequest.newBuilder().setExecutionId(waiting.getExecutionId())
+                .setComment("not today").build();
+        assertEquals("SELF_REJECTION", reason(expectStatus(Code.PERMISSION_DENIED, () -> as(DEPLOYING_APPROVER).rejectExecution(reject))));
+        assertEquals(ExecutionState.EXECUTION_STATE_AWAITING_APPROVAL, as(VIEWER).getExecution(GetExecutionRequest.newBuilder()
+                .setExecutionId(waiting.getExecutionId()).build()).getExecution().getState());
+        assertEquals(ExecutionState.EXECUTION_STATE_REJECTED, as(APPROVER).rejectExecution(reject).getExecution().getState());
+    }
+
+    @Test
     void productionApprovalNeedsASecondPersonWithTheApproverRole() throws InterruptedException {
         Execution waiting = run(DEPLOYING_APPROVER, "platform/failure-drill", "four-eyes-" + UUID.randomUUID().toString()
                 .substring(0, 6), "production");
