@@ -22,7 +22,8 @@ final class JsonCodec {
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.USE_LONG_FOR_INTS);
+            .enable(DeserializationFeature.USE_LONG_FOR_INTS)
+            .addMixIn(io.innominatus.model.DeliveryTarget.class, StoredDocuments.DeliveryTargetMixin.class);
     private static final TypeReference<LinkedHashMap<String, String>> STRING_MAP = new TypeReference<>() {};
 
     private static final Map<String, Class<? extends EventPayload>> KINDS = Map.ofEntries(

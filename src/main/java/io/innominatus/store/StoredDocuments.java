@@ -29,6 +29,9 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * annotations, so they are registered here. NativeImageReadinessTest keeps the list complete.
  */
 @RegisterForReflection(targets = {
+        io.innominatus.model.DeliveryTarget.Cluster.class,
+        io.innominatus.model.DeliveryTarget.GitOps.class,
+        io.innominatus.model.DeliveryTarget.ServiceCluster.class,
         DeploymentPlan.class,
         DeploymentPlan.ExecutionLimits.class,
         DeploymentPlan.Kind.class,
@@ -65,4 +68,19 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 final class StoredDocuments {
 
     private StoredDocuments() {}
+
+    /**
+     * How a plan's delivery target is told apart when it is read back: the domain's sealed interface carries
+     * no annotations, so the type names are given to Jackson here.
+     */
+    @com.fasterxml.jackson.annotation.JsonTypeInfo(use = com.fasterxml.jackson.annotation.JsonTypeInfo.Id.NAME,
+            property = "target")
+    @com.fasterxml.jackson.annotation.JsonSubTypes({
+            @com.fasterxml.jackson.annotation.JsonSubTypes.Type(value = io.innominatus.model.DeliveryTarget.ServiceCluster.class,
+                    name = "service"),
+            @com.fasterxml.jackson.annotation.JsonSubTypes.Type(value = io.innominatus.model.DeliveryTarget.Cluster.class,
+                    name = "kubernetes"),
+            @com.fasterxml.jackson.annotation.JsonSubTypes.Type(value = io.innominatus.model.DeliveryTarget.GitOps.class,
+                    name = "gitops")})
+    abstract static class DeliveryTargetMixin {}
 }

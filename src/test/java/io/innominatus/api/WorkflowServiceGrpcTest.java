@@ -175,7 +175,7 @@ class WorkflowServiceGrpcTest extends GrpcTestSupport {
         assertEquals(64, plan.getPlanDigest().length());
         PlannedStep first = plan.getPhases(0).getWorkflows(0).getSteps(0);
         assertEquals("platform/security-scan.yaml", first.getSourceFile());
-        assertEquals(12, first.getSourceLine());
+        assertEquals(14, first.getSourceLine());
     }
 
     @Test

@@ -69,6 +69,10 @@ class ReplicasTest {
 
     @BeforeAll
     static void startPostgres() throws Exception {
+        // Mutiny's context propagation sets its provider up on first use; without Quarkus two engine threads
+        // doing that at once race ("ContextManagerProvider already set"), so it is set up here, on one thread.
+        io.smallrye.mutiny.Uni.createFrom().completionStage(java.util.concurrent.CompletableFuture.completedFuture(1))
+                .await().indefinitely();
         postgres = EmbeddedPostgres.builder().start();
     }
 
