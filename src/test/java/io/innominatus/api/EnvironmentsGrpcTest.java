@@ -173,6 +173,19 @@ class EnvironmentsGrpcTest extends GrpcTestSupport {
     }
 
     @Test
+    void aDeploymentThatFailedBeforeDeliveringAnythingLeavesNothingToUndeploy() {
+        String unpinned = BILLING.replace("name: billing-api", "name: billing-latest").replace(":3.0.2", ":latest");
+        Execution failed = finish(workflows.startDeployment(StartDeploymentRequest.newBuilder().setScoreYaml(unpinned)
+                .setEnvironment("qa").build()).getExecution());
+        assertEquals(ExecutionState.EXECUTION_STATE_FAILED, failed.getState());
+        assertTrue(failed.getError().contains("pinned"), failed.getError());
+        assertNull(EnvironmentsTestResource.clientA.namespaces().withName("billing-latest-qa").get());
+        var status = expectStatus(io.grpc.Status.Code.NOT_FOUND, () -> workflows.undeploy(UndeployRequest.newBuilder()
+                .setApplication("billing-latest").setEnvironment("qa").build()));
+        assertTrue(status.getMessage().contains("billing-latest"), status.getMessage());
+    }
+
+    @Test
     void gitOpsCommitsOneFilePerObjectAndOneCommitPerStep() throws Exception {
         Execution deployed = deploy(ORDERS, "development", false);
         deploy(BILLING, "development", false);
