@@ -163,12 +163,17 @@ public class PlanningService {
         return workflows;
     }
 
+    /** A request value quoted back to the caller: long ones are cut, so that no answer grows with the input. */
+    static String echoed(String value) {
+        return value.length() <= 80 ? value : value.substring(0, 64) + "… (" + value.length() + " characters)";
+    }
+
     static void checkEnvironment(String environment) {
         if (environment == null || environment.isBlank()) {
             throw DomainException.InvalidInput.field("environment", "required, for example development or production");
         }
         if (!ENVIRONMENT.matcher(environment).matches()) {
-            throw DomainException.InvalidInput.field("environment", "'" + environment + "' must be a lowercase name "
+            throw DomainException.InvalidInput.field("environment", "'" + echoed(environment) + "' must be a lowercase name "
                     + "(a-z, 0-9, '-', at most 63 characters)");
         }
     }

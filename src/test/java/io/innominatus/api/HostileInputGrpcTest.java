@@ -132,6 +132,32 @@ class HostileInputGrpcTest extends GrpcTestSupport {
         assertProblem(planScore("a: " + "x".repeat(2 * 1024 * 1024)), "DOCUMENT_TOO_LARGE", "score.yaml");
     }
 
+    /**
+     * Answers whose trailers would exceed what HTTP/2 clients accept (8 KiB of headers by default) reach this
+     * default client as the real status, not as a protocol error: many problems, long keys, a long environment.
+     */
+    @Test
+    void manyProblemsAndLongInputStillGiveAProperInvalidArgument() {
+        StringBuilder score = new StringBuilder(SCORE);
+        for (int i = 0; i < 60; i++) {
+            score.append("    unknown").append(i).append("x".repeat(150)).append(": 1\n");
+        }
+        Status many = planScore(score.toString());
+        List<String> problems = documentProblems(many);
+        assertTrue(problems.size() < 60, () -> problems.size() + " problems listed");
+        assertTrue(problems.get(problems.size() - 1).contains("not listed"), () -> problems.get(problems.size() - 1));
+        assertTrue(many.getSerializedSize() < 4096, () -> many.getSerializedSize() + " bytes");
+
+        Status environment = expectStatus(io.grpc.Status.Code.INVALID_ARGUMENT, () -> workflows.planDeployment(
+                PlanDeploymentRequest.newBuilder().setScoreYaml(SCORE).setEnvironment("E".repeat(3000)).build()));
+        assertEquals("INVALID_REQUEST", detail(environment, ErrorInfo.class).orElseThrow().getReason());
+        assertTrue(environment.getMessage().length() < 400 && environment.getMessage().contains("3000 characters"),
+                environment::getMessage);
+        Status id = expectStatus(io.grpc.Status.Code.NOT_FOUND, () -> workflows.getWorkflow(GetWorkflowRequest.newBuilder()
+                .setWorkflowId("platform/" + "w".repeat(20_000)).build()));
+        assertTrue(id.getSerializedSize() < 4096, () -> id.getSerializedSize() + " bytes");
+    }
+
     @Test
     void billionLaughs() {
         StringBuilder laughs = new StringBuilder("apiVersion: score.dev/v1b1\nl0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
