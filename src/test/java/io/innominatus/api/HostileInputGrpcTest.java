@@ -247,6 +247,13 @@ class HostileInputGrpcTest extends GrpcTestSupport {
                         + key + ": \"" + reference.replace("\\", "\\\\") + "\"\n", "PATH_ESCAPE");
             }
         }
+        // List items of a path field, and values the run-time check used to be the only one to catch.
+        assertCandidateRefused("    - {name: s, type: kubernetes, config: {manifests: [\"./fine\", \"../../etc\"]}}\n",
+                "PATH_ESCAPE");
+        assertCandidateRefused("    - {name: s, type: exec, config: {command: [echo], workingDir: \"../../x://y\"}}\n",
+                "PATH_ESCAPE");
+        assertCandidateRefused("    - {name: s, type: exec, config: {command: [echo], workingDir: \"../../etc\\nx\"}}\n",
+                "PATH_ESCAPE");
         // The terraform/ansible shortcut `path` too, and a program climbing out of the directory.
         assertCandidateRefused("    - {name: s, type: terraform, path: ../../../etc}\n", "PATH_ESCAPE");
         assertCandidateRefused("    - {name: s, type: exec, config: {command: [\"sub/../../../bin/sh\"]}}\n", "PATH_ESCAPE");
