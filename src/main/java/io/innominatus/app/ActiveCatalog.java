@@ -31,6 +31,8 @@ public final class ActiveCatalog {
     private final AdminConfig admin;
     private final EffectivePolicies policies;
     private final Set<String> knownStepTypes;
+    /** Known step types whose steps start a program on the orchestrator host. */
+    private final Set<String> hostProgramStepTypes;
     private final Map<String, WorkflowView> views;
 
     ActiveCatalog(Catalog catalog) {
@@ -40,6 +42,10 @@ public final class ActiveCatalog {
         Set<String> known = new TreeSet<>(StepTypes.BUILT_IN.keySet());
         known.addAll(admin.stepTypes().keySet());
         this.knownStepTypes = Collections.unmodifiableSet(known);
+        Set<String> programs = new TreeSet<>(StepTypes.HOST_PROGRAMS);
+        admin.stepTypes().values().stream().filter(io.innominatus.model.StepTypeRegistration::isCommand)
+                .forEach(t -> programs.add(t.type()));
+        this.hostProgramStepTypes = Collections.unmodifiableSet(programs);
         Map<String, WorkflowView> byId = new LinkedHashMap<>();
         for (WorkflowDefinition workflow : catalog.workflows()) {
             byId.put(workflow.id(), view(workflow));
@@ -55,7 +61,7 @@ public final class ActiveCatalog {
                     + policies.productWorkflowNotAllowed(workflow.product(), workflow.name()));
         }
         List<Violation> violations = PolicyEvaluator.workflowViolations(workflow,
-                workflow.diagnostics().stream().filter(d -> d.isError()).toList(), policies, knownStepTypes);
+                workflow.diagnostics().stream().filter(d -> d.isError()).toList(), policies, knownStepTypes, hostProgramStepTypes);
         violations.forEach(v -> reasons.add(v.ruleId() + ": " + v.message()));
         return new WorkflowView(workflow, reasons.isEmpty(), reasons);
     }
@@ -70,6 +76,10 @@ public final class ActiveCatalog {
 
     public EffectivePolicies policies() {
         return policies;
+    }
+
+    public Set<String> hostProgramStepTypes() {
+        return hostProgramStepTypes;
     }
 
     public Set<String> knownStepTypes() {

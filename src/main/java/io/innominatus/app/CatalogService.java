@@ -140,7 +140,7 @@ public class CatalogService {
     private static List<Diagnostic> policyDiagnostics(WorkflowDefinition workflow, ActiveCatalog active) {
         List<Diagnostic> diagnostics = new ArrayList<>();
         for (Violation violation : PolicyEvaluator.workflowViolations(workflow, List.of(), active.policies(),
-                active.knownStepTypes())) {
+                active.knownStepTypes(), active.hostProgramStepTypes())) {
             diagnostics.add(Diagnostic.error(violation.ruleId(), violation.message(), locationOf(violation, workflow),
                     violation.step().isEmpty() ? "spec.steps" : "spec.steps[" + stepIndex(workflow, violation.step()) + "].type"));
         }

@@ -23,6 +23,7 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -39,12 +40,19 @@ public class EngineConfiguration {
             Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), daemon("innominatus-engine"));
     /** Threads on which step attempts run; steps block on processes and networks. */
     private final ExecutorService stepThreads = Executors.newCachedThreadPool(daemon("innominatus-step"));
+    /**
+     * Threads on which watchers read history from the store: a few, of their own, so that a burst of new watchers
+     * queues here (admission) and never takes the engine's threads or more than this many store connections.
+     */
+    static final int WATCH_READ_THREADS = 2;
+    private final ExecutorService watchReadThreads = Executors.newFixedThreadPool(WATCH_READ_THREADS,
+            daemon("innominatus-watch-read"));
     private final SystemScheduler scheduler = new SystemScheduler();
 
     @Produces
     @Singleton
     EventStreams eventStreams(ExecutionStore store) {
-        return new EventStreams(store, engineThreads);
+        return new EventStreams(store, watchReadThreads);
     }
 
     @Produces
@@ -130,8 +138,26 @@ public class EngineConfiguration {
     }
 
     /** Resumes unfinished executions once the service is up. */
-    void onStart(@Observes StartupEvent event, ExecutionEngine engine) {
+    void onStart(@Observes StartupEvent event, ExecutionEngine engine,
+            @ConfigProperty(name = "innominatus.sandbox.mode", defaultValue = "none") String sandbox,
+            @ConfigProperty(name = "innominatus.sandbox.bwrap", defaultValue = "bwrap") String bwrap,
+            @ConfigProperty(name = "innominatus.data-dir", defaultValue = "data") String dataDir) {
+        configureSandbox(sandbox, bwrap, java.nio.file.Path.of(dataDir));
         engine.recover();
+    }
+
+    /** Programs of steps run in the configured sandbox; a sandbox that cannot work stops the start. */
+    static void configureSandbox(String mode, String bwrap, java.nio.file.Path dataDir) {
+        io.innominatus.steps.Sandbox.Mode chosen = switch (mode) {
+            case "none" -> io.innominatus.steps.Sandbox.Mode.NONE;
+            case "bubblewrap" -> io.innominatus.steps.Sandbox.Mode.BUBBLEWRAP;
+            default -> throw new IllegalStateException("innominatus.sandbox.mode is '" + mode + "'; use none or bubblewrap");
+        };
+        if (chosen == io.innominatus.steps.Sandbox.Mode.BUBBLEWRAP && !io.innominatus.steps.Sandbox.available(bwrap)) {
+            throw new IllegalStateException("innominatus.sandbox.mode=bubblewrap but '" + bwrap + "' cannot start a jail "
+                    + "here (install bubblewrap, or allow unprivileged user namespaces)");
+        }
+        io.innominatus.steps.Sandbox.configure(chosen, bwrap, List.of(dataDir));
     }
 
     void onStop(@Observes ShutdownEvent event, ExecutionEngine engine) {
@@ -139,6 +165,7 @@ public class EngineConfiguration {
         scheduler.close();
         stepThreads.shutdownNow();
         engineThreads.shutdown();
+        watchReadThreads.shutdown();
     }
 
     void dispose(@Disposes ExecutionEngine engine) {

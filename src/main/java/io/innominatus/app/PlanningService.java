@@ -62,17 +62,33 @@ public class PlanningService {
         return outcome;
     }
 
+    /**
+     * Candidate files one request may carry, and workflows they may define in all: each is parsed, checked and
+     * planned with the catalog, so their number bounds the work a single request can ask for.
+     */
+    public static final int MAX_CANDIDATE_FILES = 32;
+    public static final int MAX_CANDIDATE_WORKFLOWS = 100;
+
     /** Plans a deployment with the catalog, optionally with candidate workflows in place. */
     public PlanOutcome planDeployment(String scoreYaml, String scoreFileName, String environment,
             List<CandidateWorkflow> candidates) {
         ActiveCatalog active = catalogs.active();
         checkEnvironment(environment);
+        if (candidates.size() > MAX_CANDIDATE_FILES) {
+            throw DomainException.InvalidInput.field("extra_workflows", "at most " + MAX_CANDIDATE_FILES
+                    + " candidate files per request (" + candidates.size() + " given)");
+        }
         List<Diagnostic> diagnostics = new ArrayList<>();
         ScoreWorkload workload = parseScore(scoreYaml, scoreFileName, diagnostics);
         Map<String, WorkflowDefinition> workflows = new LinkedHashMap<>();
         active.catalog().workflows().forEach(w -> workflows.put(w.id(), w));
+        int candidateWorkflows = 0;
         for (int i = 0; i < candidates.size(); i++) {
             for (WorkflowDefinition candidate : parseCandidate(candidates.get(i), i, active, diagnostics)) {
+                if (++candidateWorkflows > MAX_CANDIDATE_WORKFLOWS) {
+                    throw DomainException.InvalidInput.field("extra_workflows[" + i + "]", "the candidate files define more "
+                            + "than " + MAX_CANDIDATE_WORKFLOWS + " workflows in all");
+                }
                 workflows.values().removeIf(w -> w.sourceFile().equals(candidate.sourceFile()));
                 workflows.put(candidate.id(), candidate);
             }
@@ -135,7 +151,8 @@ public class PlanningService {
     }
 
     private DeploymentPlan assemble(ResolvedDeployment resolved, ActiveCatalog active) {
-        PolicyDecision decision = PolicyEvaluator.evaluate(resolved, active.policies(), active.knownStepTypes());
+        PolicyDecision decision = PolicyEvaluator.evaluate(resolved, active.policies(), active.knownStepTypes(),
+                active.hostProgramStepTypes());
         var policies = active.policies();
         return PlanAssembly.assemble(resolved, decision, active.catalog().digest(), new DeploymentPlan.ExecutionLimits(
                 policies.maxWorkflowDuration(), policies.vaultAccess(), policies.kubernetesAccess()));
@@ -193,12 +210,17 @@ public class PlanningService {
         return name;
     }
 
+    /** A request value quoted back to the caller: long ones are cut, so that no answer grows with the input. */
+    static String echoed(String value) {
+        return value.length() <= 80 ? value : value.substring(0, 64) + "… (" + value.length() + " characters)";
+    }
+
     static void checkEnvironment(String environment) {
         if (environment == null || environment.isBlank()) {
             throw DomainException.InvalidInput.field("environment", "required, for example development or production");
         }
         if (!ENVIRONMENT.matcher(environment).matches()) {
-            throw DomainException.InvalidInput.field("environment", "'" + environment + "' must be a lowercase name "
+            throw DomainException.InvalidInput.field("environment", "'" + echoed(environment) + "' must be a lowercase name "
                     + "(a-z, 0-9, '-', at most 63 characters)");
         }
     }

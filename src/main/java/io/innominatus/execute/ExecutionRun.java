@@ -17,6 +17,7 @@ import io.innominatus.model.When;
 import io.innominatus.model.WorkflowRun;
 import io.innominatus.parse.CelExpressions;
 import io.innominatus.parse.Durations;
+import io.innominatus.parse.EnvironmentReferences;
 import io.innominatus.steps.Cancellation;
 import io.innominatus.steps.StepExecutor;
 import io.innominatus.steps.StepFailure;
@@ -54,6 +55,10 @@ final class ExecutionRun {
 
     private static final Logger LOG = Logger.getLogger(ExecutionRun.class);
     static final int MAX_LOG_LINES_PER_ATTEMPT = 10_000;
+    /** Log text recorded per attempt: together with the line cap it bounds what one step adds to the store. */
+    static final long MAX_LOG_BYTES_PER_ATTEMPT = 1024 * 1024;
+    /** Longest log line recorded; longer ones are cut. */
+    static final int MAX_LOG_LINE_CHARS = 4096;
 
     /** What the engine needs to hear from a run. */
     interface Host {
@@ -78,6 +83,7 @@ final class ExecutionRun {
         Scheduler.Timer timer;
         Scheduler.Timer retry;
         int lines;
+        long logChars;
         /** Set once the attempt's outcome is decided: what its executor logs afterwards is dropped. */
         volatile boolean closed;
 
@@ -292,7 +298,7 @@ final class ExecutionRun {
                 throw new DomainException.FailedPrecondition("EXECUTION_ENDED", "execution " + id + " already ended ("
                         + state + "); nothing to cancel", Map.of("execution_id", id));
             }
-            String reason = "cancelled by " + principal + (comment == null || comment.isBlank() ? "" : ": " + comment);
+            String reason = "cancelled by " + principal + (comment == null || comment.isBlank() ? "" : ": " + redacted(comment));
             flushLogs();
             Change change = new Change();
             for (Attempt attempt : List.copyOf(attempts.values())) {
@@ -336,7 +342,7 @@ final class ExecutionRun {
             }
             Change change = new Change();
             change.approvedBy = principal;
-            change.comment = comment == null ? "" : comment;
+            change.comment = redacted(comment);
             change.state = ExecutionState.QUEUED;
             change.audit = audit(principal, "ApproveExecution", "plan " + plan.planDigest()
                     + (change.comment.isBlank() ? "" : ": " + change.comment));
@@ -354,9 +360,9 @@ final class ExecutionRun {
             awaitingApproval("reject");
             checkDigest(planDigest, false);
             Change change = new Change();
-            String reason = "rejected by " + principal + (comment == null || comment.isBlank() ? "" : ": " + comment);
+            change.comment = redacted(comment);
+            String reason = "rejected by " + principal + (change.comment.isBlank() ? "" : ": " + change.comment);
             change.approvedBy = "";
-            change.comment = comment == null ? "" : comment;
             change.state = ExecutionState.REJECTED;
             change.audit = audit(principal, "RejectExecution", "plan " + plan.planDigest()
                     + (change.comment.isBlank() ? "" : ": " + change.comment));
@@ -403,7 +409,7 @@ final class ExecutionRun {
             change.endTime = null;
             change.audit = audit(principal, "RetryExecution", comment);
             change.event(new EventPayload.StateChanged(state, ExecutionState.QUEUED, "retried by " + principal
-                    + (comment == null || comment.isBlank() ? "" : ": " + comment)));
+                    + (comment == null || comment.isBlank() ? "" : ": " + redacted(comment))));
             expired.clear();
             commit(change);
             host.queued(this);
@@ -413,8 +419,34 @@ final class ExecutionRun {
 
     /** The audit entry of a command on this execution; the comment is redacted like everything else. */
     private AuditEvent audit(String principal, String action, String comment) {
-        return AuditEvent.allowed(now(), principal, action, "execution/" + id,
-                redactor.apply(comment == null ? "" : comment));
+        return AuditEvent.allowed(now(), principal, action, "execution/" + id, redacted(comment));
+    }
+
+    /**
+     * A comment typed by a person, with every secret this execution could know masked: the values its steps
+     * produced or read so far, and every admin value taken from an environment variable, even one no step has
+     * read yet (a retry after a restart has read nothing).
+     */
+    private String redacted(String comment) {
+        if (comment == null || comment.isEmpty()) {
+            return "";
+        }
+        registerAdminSecrets(plan.context().admin());
+        return redactor.apply(comment);
+    }
+
+    private void registerAdminSecrets(Object value) {
+        if (value instanceof String text && EnvironmentReferences.contains(text)) {
+            try {
+                EnvironmentReferences.resolve(text, System::getenv, redactor::add);
+            } catch (IllegalArgumentException unset) {
+                // A variable that is not set has no value to leak.
+            }
+        } else if (value instanceof Map<?, ?> map) {
+            map.values().forEach(this::registerAdminSecrets);
+        } else if (value instanceof List<?> list) {
+            list.forEach(this::registerAdminSecrets);
+        }
     }
 
     private void awaitingApproval(String verb) {
@@ -924,16 +956,23 @@ final class ExecutionRun {
             return;
         }
         synchronized (pendingLogs) {
-            if (attempt.lines == MAX_LOG_LINES_PER_ATTEMPT) {
-                attempt.lines++;
-                pendingLogs.add(new EventPayload.StepLog(workflowId, step, "… further output of this attempt is not "
-                        + "recorded (more than " + MAX_LOG_LINES_PER_ATTEMPT + " lines)", "engine"));
+            if (attempt.lines > MAX_LOG_LINES_PER_ATTEMPT) {
+                return;
             }
-            if (attempt.lines >= MAX_LOG_LINES_PER_ATTEMPT) {
+            String recorded = line.length() <= MAX_LOG_LINE_CHARS ? line
+                    : line.substring(0, MAX_LOG_LINE_CHARS) + " … (line cut at " + MAX_LOG_LINE_CHARS + " characters)";
+            if (attempt.lines == MAX_LOG_LINES_PER_ATTEMPT
+                    || attempt.logChars + recorded.length() > MAX_LOG_BYTES_PER_ATTEMPT) {
+                attempt.lines = MAX_LOG_LINES_PER_ATTEMPT + 1;
+                pendingLogs.add(new EventPayload.StepLog(workflowId, step, "log truncated: further output of this attempt "
+                        + "is not recorded (at most " + MAX_LOG_LINES_PER_ATTEMPT + " lines and "
+                        + MAX_LOG_BYTES_PER_ATTEMPT / 1024 + " KiB per attempt)", "engine"));
+                scheduleFlush();
                 return;
             }
             attempt.lines++;
-            pendingLogs.add(new EventPayload.StepLog(workflowId, step, line, stream));
+            attempt.logChars += recorded.length();
+            pendingLogs.add(new EventPayload.StepLog(workflowId, step, recorded, stream));
             scheduleFlush();
         }
     }

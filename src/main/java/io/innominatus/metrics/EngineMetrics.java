@@ -65,6 +65,7 @@ public class EngineMetrics {
     private final AtomicInteger watchStreams = new AtomicInteger();
     private final Set<String> products = ConcurrentHashMap.newKeySet();
     private final Counter dropped;
+    private final Counter watchEvents;
     private final ThreadPoolExecutor worker;
     /** Labels of executions seen recently; touched by the metrics thread only. */
     private final Map<String, Labels> executions = new LinkedHashMap<>(64, 0.75f, true) {
@@ -101,6 +102,9 @@ public class EngineMetrics {
         Gauge.builder("innominatus.watch.streams", watchStreams, AtomicInteger::get)
                 .description("Open WatchExecution streams")
                 .register(registry);
+        this.watchEvents = Counter.builder("innominatus.watch.events")
+                .description("Events handed to WatchExecution streams (each is read only as fast as its client reads)")
+                .register(registry);
         streams.observe(this::committed);
     }
 
@@ -125,7 +129,7 @@ public class EngineMetrics {
         return Multi.createFrom().deferred(() -> {
             watchStreams.incrementAndGet();
             AtomicBoolean open = new AtomicBoolean(true);
-            return stream.onTermination().invoke(() -> {
+            return stream.onItem().invoke(item -> watchEvents.increment()).onTermination().invoke(() -> {
                 if (open.compareAndSet(true, false)) {
                     watchStreams.decrementAndGet();
                 }

@@ -13,6 +13,8 @@ import java.util.SortedSet;
  * @param maxConcurrentWorkflows 0 when unlimited
  * @param maxStepsPerWorkflow 0 when unlimited
  * @param sources files that contributed, admin config first
+ * @param allowedStepTypesByTier per tier, the step types allowed there (already intersected with
+ *     {@code allowedStepTypes}); a tier missing here is governed by {@code allowedStepTypes} alone
  */
 public record EffectivePolicies(
         SortedSet<String> requiredPlatformWorkflows,
@@ -28,7 +30,8 @@ public record EffectivePolicies(
         AllowList allowedExecutors,
         String vaultAccess,
         String kubernetesAccess,
-        List<PolicySource> sources) {
+        List<PolicySource> sources,
+        java.util.Map<Tier, AllowList> allowedStepTypesByTier) {
 
     public static final String VAULT_READ_ONLY = "read-only";
     public static final String VAULT_READ_WRITE = "read-write";
@@ -37,6 +40,33 @@ public record EffectivePolicies(
 
     public EffectivePolicies {
         sources = List.copyOf(sources);
+        allowedStepTypesByTier = allowedStepTypesByTier == null ? java.util.Map.of() : java.util.Map.copyOf(allowedStepTypesByTier);
+    }
+
+    /** Policies without per-tier step-type lists. */
+    public EffectivePolicies(SortedSet<String> requiredPlatformWorkflows, AllowList allowedProductWorkflows,
+            boolean platformOverrides, boolean productOverrides, Duration maxWorkflowDuration, int maxConcurrentWorkflows,
+            int maxStepsPerWorkflow, AllowList allowedStepTypes, AllowList allowedEnvironments,
+            SortedSet<String> requireApproval, AllowList allowedExecutors, String vaultAccess, String kubernetesAccess,
+            List<PolicySource> sources) {
+        this(requiredPlatformWorkflows, allowedProductWorkflows, platformOverrides, productOverrides, maxWorkflowDuration,
+                maxConcurrentWorkflows, maxStepsPerWorkflow, allowedStepTypes, allowedEnvironments, requireApproval,
+                allowedExecutors, vaultAccess, kubernetesAccess, sources, java.util.Map.of());
+    }
+
+    /** The step types a workflow of {@code tier} may use (null: the tier-independent list). */
+    public AllowList stepTypes(Tier tier) {
+        return tier == null ? allowedStepTypes : allowedStepTypesByTier.getOrDefault(tier, allowedStepTypes);
+    }
+
+    /**
+     * Whether the application tier (workflows embedded in a Score file, written by application developers) may use
+     * a step type that starts a program on the orchestrator host: only when the platform team names it in the
+     * application tier's own list ({@code allowedStepTypes.application}).
+     */
+    public boolean applicationMayStartPrograms(String type) {
+        AllowList application = allowedStepTypesByTier.get(Tier.APPLICATION);
+        return application != null && application.restricted() && application.permits(type);
     }
 
     /** A file that contributed policies. */

@@ -11,6 +11,8 @@ import java.util.List;
  * @param allowedProductWorkflows entries {@code <product>/<name>} or {@code <product>/*}
  * @param vaultAccess {@code read-only} or {@code read-write}
  * @param kubernetesAccess {@code namespace-scoped} or {@code cluster}
+ * @param allowedStepTypesByTier the per-tier form of {@code allowedStepTypes} (a tier not named is not restricted by
+ *     it); empty when the source uses the flat list or sets nothing
  */
 public record PolicyRules(
         String source,
@@ -26,7 +28,22 @@ public record PolicyRules(
         List<String> requireApproval,
         List<String> allowedExecutors,
         String vaultAccess,
-        String kubernetesAccess) {
+        String kubernetesAccess,
+        java.util.Map<Tier, List<String>> allowedStepTypesByTier) {
+
+    public PolicyRules {
+        allowedStepTypesByTier = allowedStepTypesByTier == null ? java.util.Map.of() : java.util.Map.copyOf(allowedStepTypesByTier);
+    }
+
+    /** Rules without a per-tier step-type list. */
+    public PolicyRules(String source, List<String> requiredPlatformWorkflows, List<String> allowedProductWorkflows,
+            Boolean platformOverrides, Boolean productOverrides, Duration maxWorkflowDuration, Integer maxConcurrentWorkflows,
+            Integer maxStepsPerWorkflow, List<String> allowedStepTypes, List<String> allowedEnvironments,
+            List<String> requireApproval, List<String> allowedExecutors, String vaultAccess, String kubernetesAccess) {
+        this(source, requiredPlatformWorkflows, allowedProductWorkflows, platformOverrides, productOverrides,
+                maxWorkflowDuration, maxConcurrentWorkflows, maxStepsPerWorkflow, allowedStepTypes, allowedEnvironments,
+                requireApproval, allowedExecutors, vaultAccess, kubernetesAccess, java.util.Map.of());
+    }
 
     public static PolicyRules none(String source) {
         return new PolicyRules(source, null, null, null, null, null, null, null, null, null, null, null, null, null);

@@ -11,6 +11,12 @@ public final class StepTypes {
     /** The type of the generated steps that provision a Score resource through its provisioner. */
     public static final String RESOURCE_PROVISIONING = "resource-provisioning";
 
+    /**
+     * Built-in types whose steps start a program on the orchestrator host (as the service's user, or in the
+     * sandbox {@code innominatus.sandbox.*} configures). Registered command step types do as well.
+     */
+    public static final java.util.Set<String> HOST_PROGRAMS = java.util.Set.of("exec", "terraform", "ansible", "security");
+
     /** Built-in type names with their descriptions, ordered by name. */
     public static final Map<String, String> BUILT_IN = builtIn();
 

@@ -6,6 +6,8 @@ import dev.cel.common.CelOptions;
 import dev.cel.common.CelValidationException;
 import dev.cel.common.CelValidationResult;
 import dev.cel.common.ast.CelExpr;
+import dev.cel.common.navigation.CelNavigableAst;
+import dev.cel.common.navigation.CelNavigableExpr;
 import dev.cel.common.types.SimpleType;
 import dev.cel.compiler.CelCompiler;
 import dev.cel.compiler.CelCompilerFactory;
@@ -50,6 +52,7 @@ public final class CelExpressions {
     private static final CelOptions OPTIONS = CelOptions.current()
             .comprehensionMaxIterations(MAX_ITERATIONS)
             .maxParseRecursionDepth(64)
+            .maxRegexProgramSize((int) RegexComplexity.MAX_PROGRAM_SIZE)
             .build();
     private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder().setOptions(OPTIONS).build();
     private static final Map<List<String>, CelCompiler> COMPILERS = new ConcurrentHashMap<>();
@@ -152,10 +155,34 @@ public final class CelExpressions {
                 return Optional.of(new Problem(Math.max(1, issue.getSourceLocation().getLine()),
                         Math.max(1, issue.getSourceLocation().getColumn() + 1), issue.getMessage()));
             }
-            return Optional.empty();
-        } catch (RuntimeException e) {
+            return regexProblem(result.getAst());
+        } catch (CelValidationException | RuntimeException e) {
             return Optional.of(new Problem(1, 1, "expression cannot be compiled"));
         }
+    }
+
+    /**
+     * Every {@code matches} call must name its pattern as a string literal, so that the pattern is checked here,
+     * when the document is loaded, against {@link RegexComplexity}: a pattern computed at run time could not be.
+     */
+    static Optional<Problem> regexProblem(CelAbstractSyntaxTree ast) {
+        return CelNavigableAst.fromAst(ast).getRoot().allNodes().map(node -> (CelExpr) node.expr())
+                .filter(e -> e.getKind() == CelExpr.ExprKind.Kind.CALL && e.call().function().equals("matches"))
+                .map(e -> {
+                    List<CelExpr> args = e.call().args();
+                    CelExpr pattern = e.call().target().isPresent() ? args.get(0) : args.get(args.size() - 1);
+                    int offset = ast.getSource().getPositionsMap().getOrDefault(e.id(), 0);
+                    int line = ast.getSource().getOffsetLocation(offset).map(l -> l.getLine()).orElse(1);
+                    int column = ast.getSource().getOffsetLocation(offset).map(l -> l.getColumn() + 1).orElse(1);
+                    if (pattern.getKind() != CelExpr.ExprKind.Kind.CONSTANT
+                            || pattern.constant().getKind() != dev.cel.common.ast.CelConstant.Kind.STRING_VALUE) {
+                        return Optional.of(new Problem(line, column, "matches() takes its regular expression as a string "
+                                + "literal, so that it can be checked before it runs"));
+                    }
+                    return RegexComplexity.problem(pattern.constant().stringValue())
+                            .map(message -> new Problem(line, column, message));
+                })
+                .flatMap(Optional::stream).findFirst();
     }
 
     /**
@@ -232,6 +259,9 @@ public final class CelExpressions {
         });
         try {
             CelAbstractSyntaxTree ast = compiler(variables).compile(expression).getAst();
+            regexProblem(ast).ifPresent(problem -> {
+                throw new IllegalArgumentException("invalid expression: " + problem.message());
+            });
             CelRuntime.Program program = RUNTIME.createProgram(ast);
             if (PROGRAMS.size() < 10_000) {
                 PROGRAMS.put(key, program);

@@ -17,6 +17,7 @@ final class PolicyRulesReader {
             "workflowOverrides", "maxWorkflowDuration", "maxConcurrentWorkflows", "maxStepsPerWorkflow",
             "allowedStepTypes", "allowedEnvironments", "security");
     private static final List<String> RESOURCE_KEYS = List.of("maxConcurrentWorkflows", "maxStepsPerWorkflow", "allowedStepTypes");
+    private static final List<String> TIER_KEYS = List.of("platform", "product", "application");
     private static final List<String> OVERRIDE_KEYS = List.of("platform", "product");
     private static final List<String> SECURITY_KEYS = List.of("requireApproval", "allowedExecutors", "secretsAccess");
     private static final List<String> SECRETS_KEYS = List.of("vault", "kubernetes");
@@ -56,7 +57,19 @@ final class PolicyRulesReader {
         Duration maxDuration = r.duration(block, "maxWorkflowDuration", path, false).orElse(null);
         Integer maxConcurrent = positive(r, block, "maxConcurrentWorkflows", path);
         Integer maxSteps = positive(r, block, "maxStepsPerWorkflow", path);
-        List<String> stepTypes = r.stringList(block, "allowedStepTypes", path, false).orElse(null);
+        List<String> stepTypes = null;
+        java.util.Map<io.innominatus.model.Tier, List<String>> stepTypesByTier = new java.util.EnumMap<>(
+                io.innominatus.model.Tier.class);
+        if (block.get("allowedStepTypes").orElse(null) instanceof Mapping perTier) {
+            // The per-tier form: {platform: [...], product: [...], application: [...]}.
+            String tiersPath = DocumentReader.child(path, "allowedStepTypes");
+            r.checkKeys(perTier, tiersPath, TIER_KEYS);
+            for (io.innominatus.model.Tier tier : io.innominatus.model.Tier.values()) {
+                r.stringList(perTier, tier.label(), tiersPath, false).ifPresent(list -> stepTypesByTier.put(tier, list));
+            }
+        } else {
+            stepTypes = r.stringList(block, "allowedStepTypes", path, false).orElse(null);
+        }
         List<String> environments = r.stringList(block, "allowedEnvironments", path, false).orElse(allowedEnvironments);
 
         Optional<YamlNode> resourcesNode = block.get("resources");
@@ -101,7 +114,8 @@ final class PolicyRulesReader {
             }
         }
         return new PolicyRules(source, required, allowedProduct, platformOverrides, productOverrides, maxDuration,
-                maxConcurrent, maxSteps, stepTypes, environments, requireApproval, executors, vault, kubernetes);
+                maxConcurrent, maxSteps, stepTypes, environments, requireApproval, executors, vault, kubernetes,
+                stepTypesByTier);
     }
 
     private static void checkProductEntries(DocumentReader r, Mapping block, String path, List<String> entries) {

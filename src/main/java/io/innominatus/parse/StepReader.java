@@ -220,6 +220,9 @@ public final class StepReader {
         return (int) value;
     }
 
+    private static final java.util.regex.Pattern REMOTE = java.util.regex.Pattern.compile(
+            "(https?|oci|git|git\\+https|git\\+ssh|ssh|s3|gs)://[^\\s]+$");
+
     /** Collects the references of every string under {@code node} and checks path-valued strings. */
     private void scanStrings(YamlNode node, String path, List<ReferenceSite> references, String key) {
         if (node instanceof Mapping m) {
@@ -227,8 +230,10 @@ public final class StepReader {
                 scanStrings(e.value(), DocumentReader.child(path, e.key().value()), references, e.key().value());
             }
         } else if (node instanceof Sequence s) {
+            // Items of a path-valued list (manifests: [a, b]) are paths as well.
+            String itemKey = key != null && (key.equals("path") || PATH_KEYS.contains(key)) ? key : null;
             for (int i = 0; i < s.items().size(); i++) {
-                scanStrings(s.items().get(i), DocumentReader.index(path, i), references, null);
+                scanStrings(s.items().get(i), DocumentReader.index(path, i), references, itemKey);
             }
         } else if (node instanceof Scalar scalar && !scalar.isNull()) {
             collectReferences(scalar, path, references);
@@ -259,44 +264,47 @@ public final class StepReader {
 
     /** @param existing whether the path names something that must exist before the step runs (not a file it writes) */
     private void checkPath(String value, SourceLocation location, String fieldPath, boolean pathField, boolean existing) {
-        if (value.contains("${") || value.contains("://") || value.contains("\n")) {
+        // Remote references (a chart or module URL) are no paths; anything else with "://" or a line break is checked.
+        if (value.contains("${") || REMOTE.matcher(value).lookingAt()) {
             return;
         }
+        // Line breaks are shown escaped: a diagnostic is one line.
+        String shown = value.replace("\n", "\\n").replace("\r", "\\r");
         String decoded = PathRules.decode(value);
         boolean relativeMarker = PathRules.looksRelative(decoded);
         if (!pathField && !relativeMarker) {
             // Any other string that climbs out with ".." segments (sub/../../x, a program path) is an escape too.
             if (PathRules.hasParentSegment(decoded) && !PathRules.isAbsolute(decoded) && PathRules.escapes(decoded)) {
-                r.error("PATH_ESCAPE", "path '" + value + "' leaves the workflow's directory", location, fieldPath);
+                r.error("PATH_ESCAPE", "path '" + shown + "' leaves the workflow's directory", location, fieldPath);
             }
             return;
         }
         if (!PathRules.isUsable(decoded)) {
-            r.error("INVALID_PATH", "path '" + value + "' contains a character that cannot be part of a file name",
+            r.error("INVALID_PATH", "path '" + shown + "' contains a character that cannot be part of a file name",
                     location, fieldPath);
             return;
         }
         if (PathRules.isAbsolute(decoded)) {
-            r.error("PATH_ESCAPE", "absolute path '" + value + "' is not allowed; use a path relative to the "
+            r.error("PATH_ESCAPE", "absolute path '" + shown + "' is not allowed; use a path relative to the "
                     + "workflow file's directory", location, fieldPath);
             return;
         }
         if (PathRules.escapes(decoded)) {
-            r.error("PATH_ESCAPE", "path '" + value + "' leaves the workflow's directory", location, fieldPath);
+            r.error("PATH_ESCAPE", "path '" + shown + "' leaves the workflow's directory", location, fieldPath);
             return;
         }
         if (!scope.pathsAvailable()) {
-            r.error("PATH_UNAVAILABLE", "relative path '" + value + "' cannot be used here: workflows embedded in a "
+            r.error("PATH_UNAVAILABLE", "relative path '" + shown + "' cannot be used here: workflows embedded in a "
                     + "Score file have no directory", location, fieldPath);
             return;
         }
         if (scope.baseDirectory() != null) {
             Path target = scope.baseDirectory().resolve(PathRules.normalized(decoded)).normalize();
             if (PathRules.leavesThroughLinks(scope.baseDirectory(), target)) {
-                r.error("PATH_ESCAPE", "path '" + value + "' resolves (through a symbolic link) outside the "
+                r.error("PATH_ESCAPE", "path '" + shown + "' resolves (through a symbolic link) outside the "
                         + "workflow's directory", location, fieldPath);
             } else if (!Files.exists(target) && existing) {
-                r.warning("PATH_NOT_FOUND", "path '" + value + "' does not exist in " + scope.baseDirectory().getFileName(),
+                r.warning("PATH_NOT_FOUND", "path '" + shown + "' does not exist in " + scope.baseDirectory().getFileName(),
                         location, fieldPath);
             }
         }

@@ -45,10 +45,21 @@ public final class YamlLoader {
      * @param maxBytes largest document accepted, in UTF-8 bytes
      * @param maxAliases aliases allowed to refer to collections (stops "billion laughs")
      * @param maxDepth deepest nesting of collections
-     * @param maxNodes nodes allowed after alias expansion
+     * @param maxNodes nodes allowed after alias expansion; the text of the expanded document (every scalar and
+     *     key, counted again wherever an alias repeats it) may reach {@link #maxExpandedChars()}
      */
     public record Limits(int maxBytes, int maxAliases, int maxDepth, int maxNodes) {
         public static final Limits DEFAULT = new Limits(1024 * 1024, 20, 64, 100_000);
+
+        /** Aliases of scalars are not limited by count, but what they expand to is, at most four times the limit. */
+        public long maxExpandedChars() {
+            return 4L * maxBytes;
+        }
+
+        /** What a document of {@code length} characters may expand to: its cost stays proportional to its size. */
+        long maxExpandedChars(int length) {
+            return Math.min(maxExpandedChars(), 4L * length + 65_536);
+        }
     }
 
     /**
@@ -123,7 +134,7 @@ public final class YamlLoader {
         } catch (RuntimeException | StackOverflowError e) {
             return failure(Diagnostic.error("YAML_SYNTAX", "malformed YAML", location(file, reader.getMark()), ""));
         }
-        Converter converter = new Converter(file, limits);
+        Converter converter = new Converter(file, limits, limits.maxExpandedChars(text.length()));
         List<YamlNode> documents = new ArrayList<>();
         for (Node node : composed) {
             documents.add(converter.convert(node, "", 0));
@@ -201,22 +212,25 @@ public final class YamlLoader {
         private final List<Diagnostic> diagnostics = new ArrayList<>();
         private final Map<Node, Boolean> onPath = new IdentityHashMap<>();
         private int nodes;
+        private long expandedChars;
         private boolean budgetReported;
 
-        Converter(String file, Limits limits) {
+        private final long maxExpandedChars;
+
+        Converter(String file, Limits limits, long maxExpandedChars) {
             this.file = file;
             this.limits = limits;
+            this.maxExpandedChars = maxExpandedChars;
         }
 
         YamlNode convert(Node node, String path, int depth) {
             SourceLocation location = location(file, node.getStartMark());
             if (++nodes > limits.maxNodes()) {
-                if (!budgetReported) {
-                    budgetReported = true;
-                    DocumentReader.addCapped(diagnostics, Diagnostic.error("ALIAS_LIMIT", "document expands to more than "
-                            + limits.maxNodes() + " nodes", location, path));
-                }
-                return new YamlNode.Scalar("", YamlNode.ScalarKind.NULL, location);
+                return overBudget("document expands to more than " + limits.maxNodes() + " nodes", location, path);
+            }
+            if (node instanceof ScalarNode scalar && !spend(scalar.getValue().length())) {
+                return overBudget("document expands to more than " + maxExpandedChars + " characters (aliases "
+                        + "repeat the text they refer to)", location, path);
             }
             if (depth > limits.maxDepth()) {
                 DocumentReader.addCapped(diagnostics, Diagnostic.error("NESTING_TOO_DEEP",
@@ -259,7 +273,12 @@ public final class YamlLoader {
                     }
                     checkTag(keyNode, keyLocation, path);
                     String key = keyScalar.getValue();
-                    String childPath = path.isEmpty() ? key : path + "." + key;
+                    if (!spend(key.length())) {
+                        overBudget("document expands to more than " + maxExpandedChars + " characters (aliases "
+                                + "repeat the text they refer to)", keyLocation, path);
+                        break;
+                    }
+                    String childPath = path.isEmpty() ? pathSegment(key) : path + "." + pathSegment(key);
                     SourceLocation first = seen.putIfAbsent(key, keyLocation);
                     if (first != null) {
                         DocumentReader.addCapped(diagnostics, Diagnostic.error("DUPLICATE_KEY", "duplicate key '" + key
@@ -273,6 +292,25 @@ public final class YamlLoader {
             } finally {
                 onPath.remove(node);
             }
+        }
+
+        private YamlNode overBudget(String message, SourceLocation location, String path) {
+            if (!budgetReported) {
+                budgetReported = true;
+                DocumentReader.addCapped(diagnostics, Diagnostic.error("ALIAS_LIMIT", message, location, path));
+            }
+            return new YamlNode.Scalar("", YamlNode.ScalarKind.NULL, location);
+        }
+
+        /** Counts expanded text; false once the budget is spent. */
+        private boolean spend(long chars) {
+            expandedChars += chars;
+            return expandedChars <= maxExpandedChars;
+        }
+
+        /** A key as it appears in field paths: long keys are shortened, so that paths stay short at any depth. */
+        private static String pathSegment(String key) {
+            return key.length() <= 64 ? key : key.substring(0, 48) + "…(" + key.length() + " chars)";
         }
 
         private void checkTag(Node node, SourceLocation location, String path) {

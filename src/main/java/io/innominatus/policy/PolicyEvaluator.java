@@ -37,6 +37,15 @@ public final class PolicyEvaluator {
      * @param knownStepTypes built-in types and those registered in admin-config
      */
     public static PolicyDecision evaluate(ResolvedDeployment resolved, EffectivePolicies policies, Set<String> knownStepTypes) {
+        return evaluate(resolved, policies, knownStepTypes, StepTypes.HOST_PROGRAMS);
+    }
+
+    /**
+     * @param hostPrograms the known step types whose steps start a program on the orchestrator host: the application
+     *     tier may use them only where {@code allowedStepTypes.application} names them
+     */
+    public static PolicyDecision evaluate(ResolvedDeployment resolved, EffectivePolicies policies, Set<String> knownStepTypes,
+            Set<String> hostPrograms) {
         List<Violation> violations = new ArrayList<>();
         List<Exclusion> excluded = new ArrayList<>();
         Set<String> excludedIds = new HashSet<>();
@@ -60,7 +69,8 @@ public final class PolicyEvaluator {
         applyOverrides(resolved.workflows(), policies, excluded, excludedIds, violations);
         for (ResolvedWorkflow workflow : resolved.workflows()) {
             if (!excludedIds.contains(workflow.id())) {
-                violations.addAll(workflowViolations(workflow.definition(), workflow.errors(), policies, knownStepTypes));
+                violations.addAll(workflowViolations(workflow.definition(), workflow.errors(), policies, knownStepTypes,
+                        hostPrograms));
             }
         }
         // A workflow provisioner's steps run inside the application workflow's provision step, so the
@@ -72,9 +82,11 @@ public final class PolicyEvaluator {
         for (Map.Entry<String, Provisioner> entry : resolved.context().provisioners().entrySet()) {
             Provisioner provisioner = entry.getValue();
             String owner = " of the provisioner of resource '" + entry.getKey() + "' (" + provisioner.source() + ")";
-            violations.addAll(stepTypeViolations(provisioner.steps(), owner, applicationWorkflow, policies, knownStepTypes));
-            violations.addAll(stepTypeViolations(provisioner.deleteSteps(), owner, applicationWorkflow, policies,
-                    knownStepTypes));
+            // Provisioners are the platform's and the products' (a Score file only names a resource type).
+            violations.addAll(stepTypeViolations(provisioner.steps(), owner, applicationWorkflow, null, policies,
+                    knownStepTypes, hostPrograms));
+            violations.addAll(stepTypeViolations(provisioner.deleteSteps(), owner, applicationWorkflow, null, policies,
+                    knownStepTypes, hostPrograms));
         }
         if (resolved.kind() == DeploymentPlan.Kind.DEPLOYMENT) {
             Set<String> platformInPlan = new HashSet<>();
@@ -98,6 +110,11 @@ public final class PolicyEvaluator {
      */
     public static List<Violation> workflowViolations(WorkflowDefinition workflow, List<Diagnostic> errors,
             EffectivePolicies policies, Set<String> knownStepTypes) {
+        return workflowViolations(workflow, errors, policies, knownStepTypes, StepTypes.HOST_PROGRAMS);
+    }
+
+    public static List<Violation> workflowViolations(WorkflowDefinition workflow, List<Diagnostic> errors,
+            EffectivePolicies policies, Set<String> knownStepTypes, Set<String> hostPrograms) {
         List<Violation> violations = new ArrayList<>();
         String id = workflow.id();
         for (Diagnostic error : errors) {
@@ -112,7 +129,7 @@ public final class PolicyEvaluator {
                     + " definition error(s); first: " + first.code() + ": " + first.message(), id, "", true,
                     first.location().toString()));
         }
-        violations.addAll(stepTypeViolations(workflow.steps(), "", id, policies, knownStepTypes));
+        violations.addAll(stepTypeViolations(workflow.steps(), "", id, workflow.tier(), policies, knownStepTypes, hostPrograms));
         if (policies.maxStepsPerWorkflow() > 0 && workflow.steps().size() > policies.maxStepsPerWorkflow()) {
             violations.add(new Violation(RuleIds.TOO_MANY_STEPS, "workflow '" + id + "' has " + workflow.steps().size()
                     + " steps; maxStepsPerWorkflow is " + policies.maxStepsPerWorkflow(), id, "", true,
@@ -126,7 +143,7 @@ public final class PolicyEvaluator {
      * from when that is not a workflow of the plan (a resource's provisioner), else it is empty.
      */
     private static List<Violation> stepTypeViolations(List<StepDefinition> steps, String owner, String workflowId,
-            EffectivePolicies policies, Set<String> knownStepTypes) {
+            Tier tier, EffectivePolicies policies, Set<String> knownStepTypes, Set<String> hostPrograms) {
         List<Violation> violations = new ArrayList<>();
         for (StepDefinition step : steps) {
             if (step.type().isEmpty()) {
@@ -137,9 +154,14 @@ public final class PolicyEvaluator {
             if (!knownStepTypes.contains(step.type())) {
                 violations.add(new Violation(RuleIds.STEP_TYPE_UNKNOWN, subject
                         + "is neither built in nor registered in admin-config stepTypes", workflowId, step.name(), true, location));
-            } else if (!policies.allowedStepTypes().permits(step.type())) {
-                violations.add(new Violation(RuleIds.STEP_TYPE_NOT_ALLOWED, subject + "allowedStepTypes does not permit",
-                        workflowId, step.name(), true, location));
+            } else if (tier == Tier.APPLICATION && hostPrograms.contains(step.type())
+                    && !policies.applicationMayStartPrograms(step.type())) {
+                violations.add(new Violation(RuleIds.STEP_TYPE_NOT_ALLOWED, subject + "starts a program on the orchestrator "
+                        + "host; the application tier may use it only where admin-config workflowPolicies.allowedStepTypes"
+                        + ".application lists it", workflowId, step.name(), true, location));
+            } else if (!policies.stepTypes(tier).permits(step.type())) {
+                violations.add(new Violation(RuleIds.STEP_TYPE_NOT_ALLOWED, subject + "allowedStepTypes does not permit"
+                        + (tier == null ? "" : " in the " + tier.label() + " tier"), workflowId, step.name(), true, location));
             }
         }
         return violations;

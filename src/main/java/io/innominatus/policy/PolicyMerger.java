@@ -58,7 +58,10 @@ public final class PolicyMerger {
         int maxSteps = 0;
         String vault = null;
         String kubernetes = null;
+        java.util.Map<io.innominatus.model.Tier, AllowList> byTier = new java.util.EnumMap<>(io.innominatus.model.Tier.class);
         for (PolicyRules rules : all) {
+            rules.allowedStepTypesByTier().forEach((tier, entries) -> byTier.merge(tier, AllowList.of(entries),
+                    AllowList::intersect));
             if (rules.requiredPlatformWorkflows() != null) {
                 required.addAll(rules.requiredPlatformWorkflows());
             }
@@ -80,10 +83,13 @@ public final class PolicyMerger {
             vault = narrower(vault, rules.vaultAccess(), EffectivePolicies.VAULT_READ_ONLY);
             kubernetes = narrower(kubernetes, rules.kubernetesAccess(), EffectivePolicies.KUBERNETES_NAMESPACE_SCOPED);
         }
+        // A per-tier list narrows the tier-independent one; it never widens it.
+        AllowList everyTier = stepTypes;
+        byTier.replaceAll((tier, list) -> list.intersect(everyTier));
         return new EffectivePolicies(required, products, platformOverrides, productOverrides, maxDuration, maxConcurrent,
                 maxSteps, stepTypes, environments, approval, executors,
                 vault == null ? EffectivePolicies.VAULT_READ_ONLY : vault,
-                kubernetes == null ? EffectivePolicies.KUBERNETES_NAMESPACE_SCOPED : kubernetes, sources);
+                kubernetes == null ? EffectivePolicies.KUBERNETES_NAMESPACE_SCOPED : kubernetes, sources, byTier);
     }
 
     private static AllowList intersect(AllowList current, List<String> entries) {

@@ -180,6 +180,12 @@ public final class Resolver {
                 Optional<Object> value = StepReader.lookup(admin, a.path());
                 if (value.isEmpty()) {
                     problem = "${" + site.expression() + "}: admin-config has no admin." + String.join(".", a.path());
+                } else if (workflow.tier() == Tier.APPLICATION && holdsEnvironmentReference(value.get())) {
+                    // Values from the server's environment are the platform's credentials; a workflow written by
+                    // application developers (embedded in a Score file) never receives them.
+                    problems.add(Diagnostic.error("SECRET_NOT_ALLOWED", "${" + site.expression() + "} takes its value from "
+                            + "an environment variable of the innominatus process (a platform secret); the application tier "
+                            + "may not read such values", site.location(), site.fieldPath()));
                 } else {
                     // The value comes from the server's environment: a missing variable blocks now, not mid-run.
                     List<String> unset = unsetVariables(value.get());
@@ -195,6 +201,16 @@ public final class Resolver {
             }
         }
         return problems;
+    }
+
+    private static boolean holdsEnvironmentReference(Object value) {
+        if (value instanceof String text) {
+            return EnvironmentReferences.contains(text);
+        }
+        if (value instanceof Map<?, ?> map) {
+            return map.values().stream().anyMatch(Resolver::holdsEnvironmentReference);
+        }
+        return value instanceof List<?> list && list.stream().anyMatch(Resolver::holdsEnvironmentReference);
     }
 
     private static List<String> unsetVariables(Object value) {

@@ -42,7 +42,7 @@ final class CommandStepExecutor implements BlockingStepExecutor {
             throw new StepFailure("cannot create a working directory: " + e.getMessage());
         }
         try {
-            ProcessRunner.Outcome outcome = ProcessRunner.run(context, command, ProcessRunner.baseEnvironment(context),
+            ProcessRunner.Outcome outcome = ProcessRunner.runSandboxed(context, command, ProcessRunner.baseEnvironment(context),
                     workingDirectory, CustomStepProtocol.request(context, dryRun), true, false);
             if (outcome.exitCode() != 0) {
                 throw new StepFailure("step type " + registration.type() + ": '" + program + "' exited with code "

@@ -94,7 +94,7 @@ final class DefinedProvisioners {
             throw new StepFailure("cannot create a working directory: " + e.getMessage());
         }
         try {
-            ProcessRunner.Outcome outcome = ProcessRunner.run(t.context(), command, ProcessRunner.baseEnvironment(t.context()),
+            ProcessRunner.Outcome outcome = ProcessRunner.runSandboxed(t.context(), command, ProcessRunner.baseEnvironment(t.context()),
                     workingDirectory, request(t, operation), true, false);
             if (outcome.exitCode() != 0) {
                 throw new StepFailure("provisioner of '" + t.resource().type() + "': '" + program + "' exited with code "

@@ -74,7 +74,7 @@ public class ExecStepExecutor implements StepExecutor {
             }
             Map<String, String> env = ProcessRunner.baseEnvironment(context);
             context.map("env").forEach((k, v) -> env.put(k, String.valueOf(v)));
-            ProcessRunner.Outcome outcome = ProcessRunner.run(context, resolved, env, workingDirectory, null, false, true);
+            ProcessRunner.Outcome outcome = ProcessRunner.runSandboxed(context, resolved, env, workingDirectory, null, false, true);
             if (outcome.exitCode() != 0) {
                 String tail = outcome.stderrTail().isEmpty() ? "" : ": " + String.join(" | ", outcome.stderrTail());
                 throw new StepFailure("'" + program + "' exited with code " + outcome.exitCode() + tail);

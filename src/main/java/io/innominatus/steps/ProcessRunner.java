@@ -40,10 +40,26 @@ public final class ProcessRunner {
      */
     public static Outcome run(StepContext context, List<String> command, Map<String, String> environment, Path workingDirectory,
             byte[] stdin, boolean captureStdout, boolean logStdout) {
+        return run(context, command, environment, workingDirectory, stdin, captureStdout, logStdout, false);
+    }
+
+    /**
+     * Runs a program whose command a workflow or a registration names ({@code exec}, command step types, command
+     * provisioners) in the configured {@link Sandbox}. Tools with state of their own (terraform, ansible, the
+     * scanner) run outside it: their state lives in directories the jail hides.
+     */
+    public static Outcome runSandboxed(StepContext context, List<String> command, Map<String, String> environment,
+            Path workingDirectory, byte[] stdin, boolean captureStdout, boolean logStdout) {
+        return run(context, command, environment, workingDirectory, stdin, captureStdout, logStdout, true);
+    }
+
+    private static Outcome run(StepContext context, List<String> command, Map<String, String> environment,
+            Path workingDirectory, byte[] stdin, boolean captureStdout, boolean logStdout, boolean sandboxed) {
         if (command.isEmpty()) {
             throw new StepFailure("no command to run");
         }
-        ProcessBuilder builder = new ProcessBuilder(command).directory(workingDirectory.toFile());
+        ProcessBuilder builder = new ProcessBuilder(sandboxed ? Sandbox.wrap(command, workingDirectory) : command)
+                .directory(workingDirectory.toFile());
         builder.environment().clear();
         builder.environment().putAll(environment);
         Process process;

@@ -132,6 +132,32 @@ class HostileInputGrpcTest extends GrpcTestSupport {
         assertProblem(planScore("a: " + "x".repeat(2 * 1024 * 1024)), "DOCUMENT_TOO_LARGE", "score.yaml");
     }
 
+    /**
+     * Answers whose trailers would exceed what HTTP/2 clients accept (8 KiB of headers by default) reach this
+     * default client as the real status, not as a protocol error: many problems, long keys, a long environment.
+     */
+    @Test
+    void manyProblemsAndLongInputStillGiveAProperInvalidArgument() {
+        StringBuilder score = new StringBuilder(SCORE);
+        for (int i = 0; i < 60; i++) {
+            score.append("    unknown").append(i).append("x".repeat(150)).append(": 1\n");
+        }
+        Status many = planScore(score.toString());
+        List<String> problems = documentProblems(many);
+        assertTrue(problems.size() < 60, () -> problems.size() + " problems listed");
+        assertTrue(problems.get(problems.size() - 1).contains("not listed"), () -> problems.get(problems.size() - 1));
+        assertTrue(many.getSerializedSize() < 4096, () -> many.getSerializedSize() + " bytes");
+
+        Status environment = expectStatus(io.grpc.Status.Code.INVALID_ARGUMENT, () -> workflows.planDeployment(
+                PlanDeploymentRequest.newBuilder().setScoreYaml(SCORE).setEnvironment("E".repeat(3000)).build()));
+        assertEquals("INVALID_REQUEST", detail(environment, ErrorInfo.class).orElseThrow().getReason());
+        assertTrue(environment.getMessage().length() < 400 && environment.getMessage().contains("3000 characters"),
+                environment::getMessage);
+        Status id = expectStatus(io.grpc.Status.Code.NOT_FOUND, () -> workflows.getWorkflow(GetWorkflowRequest.newBuilder()
+                .setWorkflowId("platform/" + "w".repeat(20_000)).build()));
+        assertTrue(id.getSerializedSize() < 4096, () -> id.getSerializedSize() + " bytes");
+    }
+
     @Test
     void billionLaughs() {
         StringBuilder laughs = new StringBuilder("apiVersion: score.dev/v1b1\nl0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
@@ -221,6 +247,13 @@ class HostileInputGrpcTest extends GrpcTestSupport {
                         + key + ": \"" + reference.replace("\\", "\\\\") + "\"\n", "PATH_ESCAPE");
             }
         }
+        // List items of a path field, and values the run-time check used to be the only one to catch.
+        assertCandidateRefused("    - {name: s, type: kubernetes, config: {manifests: [\"./fine\", \"../../etc\"]}}\n",
+                "PATH_ESCAPE");
+        assertCandidateRefused("    - {name: s, type: exec, config: {command: [echo], workingDir: \"../../x://y\"}}\n",
+                "PATH_ESCAPE");
+        assertCandidateRefused("    - {name: s, type: exec, config: {command: [echo], workingDir: \"../../etc\\nx\"}}\n",
+                "PATH_ESCAPE");
         // The terraform/ansible shortcut `path` too, and a program climbing out of the directory.
         assertCandidateRefused("    - {name: s, type: terraform, path: ../../../etc}\n", "PATH_ESCAPE");
         assertCandidateRefused("    - {name: s, type: exec, config: {command: [\"sub/../../../bin/sh\"]}}\n", "PATH_ESCAPE");
@@ -243,6 +276,83 @@ class HostileInputGrpcTest extends GrpcTestSupport {
                 + "true\"\n      config: {command: [echo]}\n", "INVALID_CONDITION");
     }
 
+    /** Nested counted repetitions would compile to an enormous RE2 program: refused when the document is read. */
+    @Test
+    void regularExpressionsThatExpandTooFarAreRefusedAtPlanTime() {
+        assertCandidateRefused("    - name: s\n      type: exec\n      if: \"'a'.matches('(((a{100}){100}){100}){100}')\"\n"
+                + "      config: {command: [echo]}\n", "INVALID_CONDITION");
+        assertCandidateRefused("    - name: s\n      type: exec\n      if: \"matches('a', '((a{1000}){1000})')\"\n"
+                + "      config: {command: [echo]}\n", "INVALID_CONDITION");
+        // A pattern computed at run time cannot be checked beforehand.
+        assertCandidateRefused("    - name: s\n      type: exec\n      if: \"'a'.matches(application.name)\"\n"
+                + "      config: {command: [echo]}\n", "INVALID_CONDITION");
+        // The same condition in a Score file's own workflow.
+        String score = SCORE + """
+                workflows:
+                  regex:
+                    phase: deployment
+                    steps:
+                      - name: s
+                        type: validation
+                        if: "'a'.matches('(((a{100}){100}){100}){100}')"
+                        config: {checks: []}
+                """;
+        StatusRuntimeException refused = assertThrows(StatusRuntimeException.class, () -> workflows.startDeployment(
+                StartDeploymentRequest.newBuilder().setScoreYaml(score).setEnvironment("development").setDryRun(true).build()));
+        assertTrue(refused.getStatus().getCode() == io.grpc.Status.Code.INVALID_ARGUMENT
+                || refused.getStatus().getCode() == io.grpc.Status.Code.FAILED_PRECONDITION, refused::toString);
+        assertTrue(String.valueOf(io.grpc.protobuf.StatusProto.fromThrowable(refused)).contains("too complex"),
+                refused::toString);
+        // Patterns of ordinary size still work.
+        assertTrue(workflows.validateWorkflow(ValidateWorkflowRequest.newBuilder().setFileName("platform/candidate.yaml")
+                .setYaml(candidate("    - name: s\n      type: exec\n      if: \"'abc'.matches('^[a-c]{1,10}$')\"\n"
+                        + "      config: {command: [echo]}\n")).build()).getValid());
+    }
+
+    /** Aliases repeat text without copying it in the request; what they expand to is counted, keys and paths too. */
+    @Test
+    void aliasesAreCountedByTheTextTheyExpandTo() {
+        String big = "x".repeat(100_000);
+        StringBuilder keys = new StringBuilder("k: &k " + big + "\nnested: ");
+        for (int i = 0; i < 30; i++) {
+            keys.append("{*k : ");
+        }
+        keys.append("1").append("}".repeat(30)).append("\n");
+        ValidateWorkflowResponse nested = workflows.validateWorkflow(ValidateWorkflowRequest.newBuilder()
+                .setFileName("platform/aliases.yaml").setYaml(keys.toString()).build());
+        assertFalse(nested.getValid());
+        assertTrue(nested.getDiagnosticsList().stream().anyMatch(d -> d.getCode().equals("ALIAS_LIMIT")),
+                nested::toString);
+        assertTrue(nested.getSerializedSize() < 256 * 1024, () -> nested.getSerializedSize() + " bytes");
+
+        String repeated = SCORE + "extra:\n  s: &s " + big + "\n  l: [" + "*s, ".repeat(9_999) + "*s]\n";
+        assertProblem(planScore(repeated), "ALIAS_LIMIT", "score.yaml");
+    }
+
+    @Test
+    void aRequestCarriesABoundedNumberOfCandidateWorkflows() {
+        PlanDeploymentRequest.Builder request = PlanDeploymentRequest.newBuilder().setScoreYaml(SCORE)
+                .setEnvironment("development");
+        for (int i = 0; i < 10_000; i++) {
+            request.addExtraWorkflows(WorkflowFile.newBuilder().setFileName("platform/c" + i + ".yaml")
+                    .setYaml(candidate("    - {name: s, type: exec, config: {command: [echo]}}\n").replace("candidate", "c" + i)));
+        }
+        Status status = expectStatus(io.grpc.Status.Code.INVALID_ARGUMENT, () -> workflows.planDeployment(request.build()));
+        assertEquals("extra_workflows", detail(status, BadRequest.class).orElseThrow().getFieldViolations(0).getField());
+        // One file with many documents counts each workflow.
+        String many = String.join("---\n", java.util.Collections.nCopies(100,
+                candidate("    - {name: s, type: exec, config: {command: [echo]}}\n")));
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        String distinct = java.util.regex.Pattern.compile("name: candidate").matcher(many)
+                .replaceAll(m -> "name: d" + n.incrementAndGet());
+        PlanDeploymentRequest.Builder two = PlanDeploymentRequest.newBuilder().setScoreYaml(SCORE).setEnvironment("development")
+                .addExtraWorkflows(WorkflowFile.newBuilder().setFileName("platform/a.yaml").setYaml(distinct))
+                .addExtraWorkflows(WorkflowFile.newBuilder().setFileName("platform/b.yaml").setYaml(distinct.replace("name: d",
+                        "name: e")));
+        Status total = expectStatus(io.grpc.Status.Code.INVALID_ARGUMENT, () -> workflows.planDeployment(two.build()));
+        assertTrue(total.getMessage().contains("more than"), total::getMessage);
+    }
+
     @Test
     void aCelConditionThatWouldRunTooLongIsStoppedAndFailsItsStep() {
         Execution done = runToEnd("platform/endless-condition", SCORE);
@@ -250,6 +360,111 @@ class HostileInputGrpcTest extends GrpcTestSupport {
         StepExecution step = done.getSteps(0);
         assertEquals(StepState.STEP_STATE_FAILED, step.getState());
         assertTrue(step.getError().contains("was stopped") && step.getError().contains("iterations"), step::getError);
+    }
+
+    /** 400 lines of 20,000 characters: lines are cut, the attempt's log stops at its byte limit and says so. */
+    @Test
+    void theLogOfOneAttemptIsBounded() {
+        Execution done = runToEnd("platform/chatty", SCORE);
+        assertEquals(ExecutionState.EXECUTION_STATE_SUCCEEDED, done.getState(), done::toString);
+        List<String> lines = history(workflows, done.getExecutionId()).stream().filter(ExecutionEvent::hasStepLog)
+                .map(e -> e.getStepLog().getLine()).toList();
+        long characters = lines.stream().mapToLong(String::length).sum();
+        assertTrue(characters <= 1024 * 1024 + 8192, characters + " characters recorded");
+        assertTrue(lines.stream().allMatch(l -> l.length() <= 4096 + 64), "every line is cut");
+        assertTrue(lines.get(lines.size() - 1).startsWith("log truncated"), lines.get(lines.size() - 1));
+    }
+
+    /**
+     * A watcher that stops reading holds only what the transport's flow-control window and one page of the store
+     * hold: the server reads further events only as the client drains them, and the stream completes, gap-free, once
+     * the client reads again.
+     */
+    @Test
+    void aWatcherThatStopsReadingPullsOnlyWhatItHasRoomFor() throws Exception {
+        Execution done = runToEnd("platform/many-lines", SCORE);
+        long total = done.getLastSequence();
+        assertTrue(total > 9000, () -> total + " events");
+        io.grpc.ManagedChannel narrow = io.grpc.netty.NettyChannelBuilder.forAddress("127.0.0.1", baseUrl.getPort())
+                .usePlaintext().flowControlWindow(64 * 1024).build();
+        try {
+            double before = watchEventsSent();
+            io.grpc.ClientCall<WatchExecutionRequest, WatchExecutionResponse> call = narrow.newCall(
+                    WorkflowServiceGrpc.getWatchExecutionMethod(), CallOptions.DEFAULT.withDeadlineAfter(120, TimeUnit.SECONDS));
+            java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
+            java.util.concurrent.atomic.AtomicLong lastSequence = new java.util.concurrent.atomic.AtomicLong();
+            java.util.concurrent.CompletableFuture<io.grpc.Status> closed = new java.util.concurrent.CompletableFuture<>();
+            call.start(new io.grpc.ClientCall.Listener<>() {
+                @Override
+                public void onMessage(WatchExecutionResponse message) {
+                    received.incrementAndGet();
+                    lastSequence.set(message.getEvent().getSequence());
+                }
+
+                @Override
+                public void onClose(io.grpc.Status status, io.grpc.Metadata trailers) {
+                    closed.complete(status);
+                }
+            }, new io.grpc.Metadata());
+            call.request(1);
+            call.sendMessage(WatchExecutionRequest.newBuilder().setExecutionId(done.getExecutionId()).build());
+            call.halfClose();
+            // Until the count stops moving: what the stalled stream pulled.
+            double pulled = watchEventsSent() - before;
+            for (int i = 0; i < 40; i++) {
+                Thread.sleep(250);
+                double now = watchEventsSent() - before;
+                if (now == pulled && now > 0) {
+                    break;
+                }
+                pulled = now;
+            }
+            double stalled = pulled;
+            assertTrue(stalled > 0 && stalled < total / 3.0, () -> "a stalled watcher pulled " + stalled + " of " + total);
+            assertEquals(1, received.get());
+            call.request(Integer.MAX_VALUE);
+            assertEquals(io.grpc.Status.Code.OK, closed.get(60, TimeUnit.SECONDS).getCode());
+            assertEquals(total, received.get(), "every event arrived once the client read again");
+            assertEquals(total, lastSequence.get());
+        } finally {
+            narrow.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private double watchEventsSent() throws Exception {
+        java.net.http.HttpResponse<String> metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+                .newBuilder(baseUrl.toURI().resolve("/q/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        return metrics.body().lines().filter(l -> l.startsWith("innominatus_watch_events_total"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
+    /**
+     * A workflow embedded in a Score file is written by application developers: by default it may use no step type
+     * that starts a program on the orchestrator host, and the plan violation names the tier.
+     */
+    @Test
+    void applicationWorkflowsStartNoProgramOnTheOrchestratorByDefault() {
+        for (String type : List.of("exec", "terraform", "ansible", "security")) {
+            String score = SCORE + """
+                    workflows:
+                      shell:
+                        phase: deployment
+                        steps:
+                          - name: run
+                            type: %s
+                            config: {command: ["sh", "-c", "id"]}
+                    """.formatted(type);
+            Status status = expectStatus(io.grpc.Status.Code.FAILED_PRECONDITION, () -> workflows.startDeployment(
+                    StartDeploymentRequest.newBuilder().setScoreYaml(score).setEnvironment("development").build()));
+            List<com.google.rpc.PreconditionFailure.Violation> violations = detail(status,
+                    com.google.rpc.PreconditionFailure.class).orElseThrow().getViolationsList();
+            assertTrue(violations.stream().anyMatch(v -> v.getType().equals("STEP_TYPE_NOT_ALLOWED")
+                    && v.getDescription().contains("application tier") && v.getDescription().contains("'" + type + "'")
+                    && v.getSubject().equals("applications/hostile-app/shell/run")), violations::toString);
+        }
+        // The platform tier keeps them.
+        assertEquals(ExecutionState.EXECUTION_STATE_SUCCEEDED, runToEnd("platform/echo-note",
+                SCORE.replace("  name: hostile-app", "  name: hostile-app\n  note: hi")).getState());
     }
 
     @Test

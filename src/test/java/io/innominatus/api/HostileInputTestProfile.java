@@ -52,6 +52,36 @@ public class HostileInputTestProfile implements QuarkusTestProfile {
                           config:
                             command: ["echo", "note:", "${metadata.note}"]
                     """);
+            Files.writeString(platform.resolve("chatty.yaml"), """
+                    apiVersion: workflow.dev/v1
+                    kind: PlatformWorkflow
+                    metadata:
+                      name: chatty
+                      phase: deployment
+                      owner: platform-team
+                    spec:
+                      triggers: [manual]
+                      steps:
+                        - name: talk
+                          type: exec
+                          config:
+                            command: ["sh", "-c", "i=0; while [ $i -lt 400 ]; do head -c 20000 /dev/zero | tr '\\\\0' x; echo; i=$((i+1)); done"]
+                    """);
+            Files.writeString(platform.resolve("many-lines.yaml"), """
+                    apiVersion: workflow.dev/v1
+                    kind: PlatformWorkflow
+                    metadata:
+                      name: many-lines
+                      phase: deployment
+                      owner: platform-team
+                    spec:
+                      triggers: [manual]
+                      steps:
+                        - name: talk
+                          type: exec
+                          config:
+                            command: ["seq", "-f", "line %g of a long history, padded to make each event about a hundred bytes", "1", "9000"]
+                    """);
             String hundred = "[" + "1,".repeat(99) + "1]";
             Files.writeString(platform.resolve("endless-condition.yaml"), """
                     apiVersion: workflow.dev/v1

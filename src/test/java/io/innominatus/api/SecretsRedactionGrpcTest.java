@@ -188,6 +188,60 @@ class SecretsRedactionGrpcTest extends GrpcTestSupport {
         assertFalse(serverLog.isEmpty(), "the server log was captured");
     }
 
+    /**
+     * A secret typed into a comment is masked in the events, the audit trail and the store, even when no step of the
+     * execution has read it (so the engine has not seen its value yet).
+     */
+    @Test
+    void secretsTypedIntoACommentAreRedacted() throws Exception {
+        String vaultToken = System.getenv(SecretsTestProfile.TOKEN_VARIABLE);
+        assertNotNull(vaultToken, SecretsTestProfile.TOKEN_VARIABLE + " must be set for this test (the build sets it)");
+        Execution started = workflows.runWorkflow(RunWorkflowRequest.newBuilder().setWorkflowId("platform/fails-at-once")
+                .setScoreYaml(SCORE).setEnvironment("development").build()).getExecution();
+        workflows.withDeadlineAfter(60, TimeUnit.SECONDS).watchExecution(WatchExecutionRequest.newBuilder()
+                .setExecutionId(started.getExecutionId()).build()).forEachRemaining(r -> { });
+        Execution retried = workflows.retryExecution(RetryExecutionRequest.newBuilder().setExecutionId(started.getExecutionId())
+                .setComment("retrying with token " + vaultToken + " as discussed").build()).getExecution();
+        workflows.withDeadlineAfter(60, TimeUnit.SECONDS).watchExecution(WatchExecutionRequest.newBuilder()
+                .setExecutionId(retried.getExecutionId()).build()).forEachRemaining(r -> { });
+        String events = history(workflows, started.getExecutionId()).toString();
+        assertTrue(events.contains("retried by"), events);
+        assertFalse(events.contains(vaultToken), "the events carry no secret");
+        String audit = io.innominatus.api.audit.v1.AuditServiceGrpc.newBlockingStub(channel).listAuditEvents(
+                io.innominatus.api.audit.v1.ListAuditEventsRequest.newBuilder().setTarget("execution/"
+                        + started.getExecutionId()).build()).getEventsList().toString();
+        assertTrue(audit.contains("RetryExecution"), audit);
+        assertFalse(audit.contains(vaultToken), "the audit trail carries no secret");
+        assertFalse(storeContents().contains(vaultToken), "the store holds no secret");
+    }
+
+    /**
+     * Where the platform lets the application tier run programs (allowedStepTypes.application), those programs
+     * still never receive a value that comes from the server's environment.
+     */
+    @Test
+    void applicationWorkflowsMayRunAllowedProgramsButNeverReceivePlatformSecrets() {
+        String allowed = SCORE.replace("secret-app", "tiered-app") + """
+                workflows:
+                  greet:
+                    phase: post-deployment
+                    steps:
+                      - name: hello
+                        type: exec
+                        config: {command: ["echo", "hello"]}
+                """;
+        DeploymentPlan plan = workflows.planDeployment(PlanDeploymentRequest.newBuilder().setScoreYaml(allowed)
+                .setEnvironment("development").build()).getPlan();
+        assertFalse(plan.getViolationsList().stream().anyMatch(v -> v.getWorkflowId().startsWith("applications/")),
+                plan::toString);
+        String leaking = allowed.replace("command: [\"echo\", \"hello\"]", "command: [\"echo\", \"${admin.vaultToken}\"]");
+        DeploymentPlan blocked = workflows.planDeployment(PlanDeploymentRequest.newBuilder().setScoreYaml(leaking)
+                .setEnvironment("development").build()).getPlan();
+        assertTrue(blocked.getViolationsList().stream().anyMatch(v -> v.getWorkflowId().equals("applications/tiered-app/greet")
+                && v.getRuleId().equals("INVALID_WORKFLOW") && v.getMessage().contains("SECRET_NOT_ALLOWED")
+                && v.getBlocking()), blocked::toString);
+    }
+
     @Test
     void aCredentialWhoseVariableIsNotSetBlocksThePlanAndNamesTheVariable() {
         Status status = expectStatus(io.grpc.Status.Code.FAILED_PRECONDITION, () -> workflows.runWorkflow(

@@ -55,6 +55,8 @@ public class SecretsTestProfile implements QuarkusTestProfile {
                       allowedEnvironments: [development]
                     workflowPolicies:
                       workflowsRoot: workflows
+                      allowedStepTypes:
+                        application: [exec, validation, kubernetes, resource-provisioning]
                       security:
                         secretsAccess:
                           vault: read-write
@@ -112,6 +114,21 @@ public class SecretsTestProfile implements QuarkusTestProfile {
                       name: vault-token
                     stringData:
                       token: ${admin.vaultToken}
+                    """);
+            Files.writeString(platform.resolve("fails-at-once.yaml"), """
+                    apiVersion: workflow.dev/v1
+                    kind: PlatformWorkflow
+                    metadata:
+                      name: fails-at-once
+                      phase: deployment
+                      owner: platform-team
+                    spec:
+                      triggers: [manual]
+                      steps:
+                        - name: fail
+                          type: exec
+                          config:
+                            command: ["false"]
                     """);
             Path manual = platform.resolve("needs-missing-variable.yaml");
             Files.writeString(manual, """

@@ -37,7 +37,130 @@ public final class GrpcErrors {
         if (t instanceof StatusException se) {
             return new StatusRuntimeException(se.getStatus(), se.getTrailers());
         }
-        return StatusProto.toStatusRuntimeException(toStatus(t));
+        return StatusProto.toStatusRuntimeException(bounded(toStatus(t)));
+    }
+
+    /**
+     * HTTP/2 clients refuse header blocks above 8 KiB by default (grpc-java's max inbound metadata size), and
+     * a refused trailer reaches the caller as a protocol error instead of this status. The status travels
+     * twice (grpc-message, percent-encoded, and grpc-status-details-bin, base64), so each copy gets a budget
+     * that keeps both together well below that limit.
+     */
+    static final int MAX_MESSAGE_CHARS = 600;
+    static final int MAX_DETAILS_BYTES = 3000;
+    static final int MAX_FIELD_CHARS = 400;
+
+    /** {@code status} with its message, every detail string and the number of problems listed cut to the budget. */
+    static Status bounded(Status status) {
+        Status.Builder bounded = status.toBuilder().setMessage(clip(status.getMessage(), MAX_MESSAGE_CHARS)).clearDetails();
+        for (Any detail : status.getDetailsList()) {
+            bounded.addDetails(boundedDetail(detail));
+        }
+        // Drop listed problems from the end until the whole fits; the message still counts them all.
+        int dropped = 0;
+        while (bounded.build().getSerializedSize() > MAX_DETAILS_BYTES && dropLast(bounded)) {
+            dropped++;
+        }
+        if (dropped > 0) {
+            noteDropped(bounded, dropped);
+        }
+        return bounded.build();
+    }
+
+    private static Any boundedDetail(Any detail) {
+        try {
+            if (detail.is(BadRequest.class)) {
+                BadRequest.Builder b = BadRequest.newBuilder();
+                detail.unpack(BadRequest.class).getFieldViolationsList().forEach(v -> b.addFieldViolations(v.toBuilder()
+                        .setField(clip(v.getField(), MAX_FIELD_CHARS)).setDescription(clip(v.getDescription(), MAX_FIELD_CHARS))));
+                return Any.pack(b.build());
+            }
+            if (detail.is(PreconditionFailure.class)) {
+                PreconditionFailure.Builder b = PreconditionFailure.newBuilder();
+                detail.unpack(PreconditionFailure.class).getViolationsList().forEach(v -> b.addViolations(v.toBuilder()
+                        .setType(clip(v.getType(), MAX_FIELD_CHARS)).setSubject(clip(v.getSubject(), MAX_FIELD_CHARS))
+                        .setDescription(clip(v.getDescription(), MAX_FIELD_CHARS))));
+                return Any.pack(b.build());
+            }
+            if (detail.is(ErrorInfo.class)) {
+                ErrorInfo info = detail.unpack(ErrorInfo.class);
+                ErrorInfo.Builder b = info.toBuilder().clearMetadata();
+                info.getMetadataMap().forEach((k, v) -> b.putMetadata(clip(k, MAX_FIELD_CHARS), clip(v, MAX_FIELD_CHARS)));
+                return Any.pack(b.build());
+            }
+            if (detail.is(ResourceInfo.class)) {
+                ResourceInfo info = detail.unpack(ResourceInfo.class);
+                return Any.pack(info.toBuilder().setResourceName(clip(info.getResourceName(), MAX_FIELD_CHARS))
+                        .setDescription(clip(info.getDescription(), MAX_FIELD_CHARS)).build());
+            }
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            // Only details built above travel; one that cannot be read again is left out.
+            return Any.getDefaultInstance();
+        }
+        return detail;
+    }
+
+    /** Removes the last listed problem of the first detail that lists several; false when none is left to drop. */
+    private static boolean dropLast(Status.Builder status) {
+        for (int i = 0; i < status.getDetailsCount(); i++) {
+            Any detail = status.getDetails(i);
+            try {
+                if (detail.is(BadRequest.class)) {
+                    BadRequest b = detail.unpack(BadRequest.class);
+                    if (b.getFieldViolationsCount() > 1) {
+                        status.setDetails(i, Any.pack(BadRequest.newBuilder()
+                                .addAllFieldViolations(b.getFieldViolationsList().subList(0, b.getFieldViolationsCount() - 1))
+                                .build()));
+                        return true;
+                    }
+                } else if (detail.is(PreconditionFailure.class)) {
+                    PreconditionFailure p = detail.unpack(PreconditionFailure.class);
+                    if (p.getViolationsCount() > 1) {
+                        status.setDetails(i, Any.pack(PreconditionFailure.newBuilder()
+                                .addAllViolations(p.getViolationsList().subList(0, p.getViolationsCount() - 1)).build()));
+                        return true;
+                    }
+                }
+            } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    private static void noteDropped(Status.Builder status, int dropped) {
+        String note = dropped + " more problem" + (dropped == 1 ? "" : "s") + " not listed (the response size is limited; "
+                + "ValidateWorkflow lists every problem of a document)";
+        for (int i = 0; i < status.getDetailsCount(); i++) {
+            Any detail = status.getDetails(i);
+            try {
+                if (detail.is(BadRequest.class)) {
+                    status.setDetails(i, Any.pack(detail.unpack(BadRequest.class).toBuilder().addFieldViolations(
+                            BadRequest.FieldViolation.newBuilder().setField("").setDescription(note)).build()));
+                    return;
+                }
+                if (detail.is(PreconditionFailure.class)) {
+                    status.setDetails(i, Any.pack(detail.unpack(PreconditionFailure.class).toBuilder().addViolations(
+                            PreconditionFailure.Violation.newBuilder().setType("TOO_MANY_PROBLEMS").setDescription(note))
+                            .build()));
+                    return;
+                }
+            } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+                return;
+            }
+        }
+    }
+
+    /** At most {@code max} characters of {@code text} (never splitting a surrogate pair), marked when cut. */
+    public static String clip(String text, int max) {
+        if (text.length() <= max) {
+            return text;
+        }
+        int end = max - 12;
+        if (Character.isHighSurrogate(text.charAt(end - 1))) {
+            end--;
+        }
+        return text.substring(0, end) + "… (cut)";
     }
 
     static Status toStatus(Throwable t) {

@@ -158,10 +158,12 @@ public class WorkflowGrpcService implements WorkflowService {
     @Override
     public Multi<WatchExecutionResponse> watchExecution(WatchExecutionRequest request) {
         Caller caller = callers.current();
+        StreamReadiness.Gate transport = StreamReadiness.current();
         return Uni.createFrom().item(() -> executions.watch(request.getExecutionId(), request.getAfterSequence(), caller))
                 .runSubscriptionOn(io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool())
                 .onItem().transformToMulti(events -> events)
-                .map(event -> WatchExecutionResponse.newBuilder().setEvent(ExecutionMapper.toProto(event)).build());
+                .map(event -> WatchExecutionResponse.newBuilder().setEvent(ExecutionMapper.toProto(event)).build())
+                .onItem().call(transport::ready);
     }
 
     @Override

@@ -71,9 +71,11 @@ public class IdentityCallers implements CallerProvider {
         return groups;
     }
 
-    /** Keycloak sends group paths (/platform/deployer); a leading slash is not part of the name. */
+    /**
+     * Keycloak sends group paths (/platform/deployer); a leading slash is not part of the name. Nothing else is
+     * changed: a group whose name differs by whitespace or a control character is another group.
+     */
     static String groupName(String group) {
-        String trimmed = group.trim();
-        return trimmed.startsWith("/") ? trimmed.substring(1) : trimmed;
+        return group.startsWith("/") ? group.substring(1) : group;
     }
 }

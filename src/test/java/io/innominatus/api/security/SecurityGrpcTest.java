@@ -234,6 +234,62 @@ class SecurityGrpcTest extends GrpcTestSupport {
         assertFalse(denials.stream().anyMatch(e -> e.getReason().contains("Exception")));
     }
 
+    private static io.grpc.CallCredentials header(String value) {
+        return new io.grpc.CallCredentials() {
+            @Override
+            public void applyRequestMetadata(RequestInfo info, java.util.concurrent.Executor executor, MetadataApplier applier) {
+                io.grpc.Metadata headers = new io.grpc.Metadata();
+                headers.put(io.grpc.Metadata.Key.of("authorization", io.grpc.Metadata.ASCII_STRING_MARSHALLER), value);
+                applier.apply(headers);
+            }
+        };
+    }
+
+    @Test
+    void anEmptyBearerHeaderIsUnauthenticated() {
+        for (String value : List.of("Bearer ", "Bearer", "Bearer    ", "bearer x", "Bearer a.b")) {
+            io.grpc.StatusRuntimeException refused = org.junit.jupiter.api.Assertions.assertThrows(
+                    io.grpc.StatusRuntimeException.class, () -> workflows.withCallCredentials(header(value))
+                            .listProducts(ListProductsRequest.getDefaultInstance()));
+            assertEquals(Code.UNAUTHENTICATED, refused.getStatus().getCode(), value);
+            assertFalse(String.valueOf(refused.getStatus().getDescription()).contains("Exception"), refused::toString);
+        }
+    }
+
+    @Test
+    void callsWithForgedOrExpiredTokensAreAudited() {
+        Instant before = Instant.now();
+        String forged = io.smallrye.jwt.build.Jwt.issuer(TokenIssuer.ISSUER).upn("mallory").groups("admin").sign(generatedKey());
+        String expired = TokenIssuer.expiredToken("eve", List.of("admin"));
+        for (String token : List.of(forged, expired, "not.a.token")) {
+            assertEquals(Code.UNAUTHENTICATED, org.junit.jupiter.api.Assertions.assertThrows(io.grpc.StatusRuntimeException.class,
+                    () -> as(token).listExecutions(ListExecutionsRequest.getDefaultInstance())).getStatus().getCode());
+        }
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
+        List<AuditEvent> denials;
+        do {
+            denials = audit(ADMIN).listAuditEvents(ListAuditEventsRequest.newBuilder()
+                    .setDecision(AuditDecision.AUDIT_DECISION_DENIED).build()).getEventsList().stream()
+                    .filter(e -> e.getEventTime().getSeconds() >= before.getEpochSecond() - 1)
+                    .filter(e -> e.getAction().equals("ListExecutions") && e.getReason().contains("token was rejected")).toList();
+        } while (denials.size() < 3 && Instant.now().isBefore(deadline));
+        assertEquals(3, denials.size(), denials::toString);
+        assertTrue(denials.stream().allMatch(e -> e.getPrincipal().equals("anonymous")), denials::toString);
+    }
+
+    /** Group names are compared exactly (apart from a leading slash of a group path): padding makes another group. */
+    @Test
+    void groupsThatOnlyLookLikeAConfiguredGroupGrantNothing() {
+        for (String group : List.of("admin\u0000", " admin", "admin ", "admin\t", "/admin\n")) {
+            String token = TokenIssuer.token("imposter", List.of(group));
+            Status status = expectStatus(Code.PERMISSION_DENIED, () -> audit(token).listAuditEvents(
+                    ListAuditEventsRequest.getDefaultInstance()));
+            assertEquals("ROLE_REQUIRED", reason(status), group);
+        }
+        // The leading slash of a group path is still not part of the name.
+        audit(TokenIssuer.token("admin-by-path", List.of("/admin"))).listAuditEvents(ListAuditEventsRequest.getDefaultInstance());
+    }
+
     private static String read(String path) {
         try {
             return java.nio.file.Files.readString(java.nio.file.Path.of(path));

@@ -34,6 +34,18 @@ public final class TokenIssuer {
                 .issuedAt(Instant.now()).expiresIn(Duration.ofMinutes(10)).sign(KEYS.getPrivate());
     }
 
+    /** A token that was valid for a minute, an hour ago. */
+    public static String expiredToken(String user, List<String> groups) {
+        return Jwt.issuer(ISSUER).upn(user).subject(user).groups(Set.copyOf(groups)).issuedAt(Instant.now().minusSeconds(3600))
+                .expiresAt(Instant.now().minusSeconds(3540)).sign(KEYS.getPrivate());
+    }
+
+    /** A token naming {@code user} for a person whose stable identity (the {@code sub} claim) is {@code subject}. */
+    public static String token(String user, String subject, List<String> groups) {
+        return Jwt.issuer(ISSUER).upn(user).subject(subject).claim("preferred_username", user).groups(Set.copyOf(groups))
+                .issuedAt(Instant.now()).expiresIn(Duration.ofMinutes(10)).sign(KEYS.getPrivate());
+    }
+
     /** Sends {@code authorization: Bearer <token>} with every call. */
     public static CallCredentials bearer(String token) {
         return new CallCredentials() {
