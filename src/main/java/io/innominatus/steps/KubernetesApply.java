@@ -53,6 +53,13 @@ final class KubernetesApply {
                 && (environment == null || environment.equals(context.plan().environment()));
     }
 
+    /** Whether innominatus created an object for an application of this environment (whichever one). */
+    static boolean managedIn(HasMetadata object, StepContext context) {
+        Map<String, String> labels = object.getMetadata().getLabels() == null ? Map.of() : object.getMetadata().getLabels();
+        return "innominatus".equals(labels.get(MANAGED_BY))
+                && context.plan().environment().equals(labels.get(ENVIRONMENT_LABEL));
+    }
+
     static Map<String, String> merge(Map<String, String> existing, Map<String, String> more) {
         Map<String, String> merged = new LinkedHashMap<>();
         if (existing != null) {

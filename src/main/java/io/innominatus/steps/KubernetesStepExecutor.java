@@ -160,6 +160,12 @@ public class KubernetesStepExecutor implements StepExecutor {
         }
         int namespacesDeleted = 0;
         for (String name : namespaces) {
+            List<String> others = inventory == null ? List.of()
+                    : inventory.otherUsers(context.plan().application(), context.plan().environment(), name);
+            if (!others.isEmpty()) {
+                context.log("namespace " + name + " stays: " + String.join(", ", others) + " still have objects in it");
+                continue;
+            }
             if (deleteOwnNamespace(context, delivery, name)) {
                 namespacesDeleted++;
             }
@@ -204,8 +210,8 @@ public class KubernetesStepExecutor implements StepExecutor {
     }
 
     /**
-     * Deletes a namespace when innominatus created it for this application in this environment; leaves any
-     * other namespace alone.
+     * Deletes a namespace when innominatus created it in this environment for this application, or for one
+     * that no longer has objects there; leaves any other namespace alone.
      */
     private static boolean deleteOwnNamespace(StepContext context, Delivery delivery, String namespace) {
         var existing = delivery.find(Namespace.class, namespace, namespace);
@@ -213,7 +219,9 @@ public class KubernetesStepExecutor implements StepExecutor {
             context.log("namespace " + namespace + " is already gone");
             return false;
         }
-        if (!KubernetesApply.ownedBy(existing.get(), context)) {
+        // Created for this application here, or for another one of this environment that has left it (the
+        // caller checked that no other application still has objects in it).
+        if (!KubernetesApply.ownedBy(existing.get(), context) && !KubernetesApply.managedIn(existing.get(), context)) {
             context.log("namespace " + namespace + " was not created by innominatus for " + context.plan().application()
                     + " in " + context.plan().environment() + "; leaving it");
             return false;

@@ -25,6 +25,9 @@ public interface DeliveryInventory {
     /** The objects recorded for an application in an environment, in the order they were first recorded. */
     List<Entry> list(String application, String environment);
 
+    /** The applications other than {@code application} with objects recorded in a namespace of the environment. */
+    List<String> otherUsers(String application, String environment, String namespace);
+
     /** Forgets an object of an environment, whichever application recorded it (a removed shared resource's). */
     void remove(String environment, String reference);
 

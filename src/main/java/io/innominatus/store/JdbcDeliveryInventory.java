@@ -75,6 +75,26 @@ public class JdbcDeliveryInventory implements DeliveryInventory {
     }
 
     @Override
+    public List<String> otherUsers(String application, String environment, String namespace) {
+        return withConnection(c -> {
+            // References are apiVersion|kind|namespace|name[|file]: the namespace is the third part.
+            try (PreparedStatement s = c.prepareStatement("SELECT DISTINCT application FROM delivered_objects WHERE "
+                    + "environment = ? AND application <> ? AND object_ref LIKE ? ORDER BY application")) {
+                s.setString(1, environment);
+                s.setString(2, application);
+                s.setString(3, "%|%|" + namespace.replace("%", "\\%").replace("_", "\\_") + "|%");
+                List<String> users = new ArrayList<>();
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        users.add(rs.getString(1));
+                    }
+                }
+                return users;
+            }
+        });
+    }
+
+    @Override
     public void remove(String application, String environment, String reference) {
         withConnection(c -> {
             try (PreparedStatement s = c.prepareStatement("DELETE FROM delivered_objects WHERE application = ? "

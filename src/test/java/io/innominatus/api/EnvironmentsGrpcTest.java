@@ -85,7 +85,8 @@ class EnvironmentsGrpcTest extends GrpcTestSupport {
     void listEnvironmentsDescribesEachTargetWithoutCredentials() {
         List<Environment> environments = policies.listEnvironments(ListEnvironmentsRequest.getDefaultInstance())
                 .getEnvironmentsList();
-        assertEquals(List.of("development", "qa", "qa-eu", "staging"), environments.stream().map(Environment::getName).toList());
+        assertEquals(List.of("development", "qa", "qa-eu", "staging", "sandbox"),
+                environments.stream().map(Environment::getName).toList());
         Environment development = environments.get(0);
         assertEquals(TargetKind.TARGET_KIND_GITOPS, development.getTargetKind());
         assertTrue(development.getTarget().contains(EnvironmentsTestResource.gitops.toString()), development.getTarget());
@@ -170,6 +171,25 @@ class EnvironmentsGrpcTest extends GrpcTestSupport {
 
         expectStatus(io.grpc.Status.Code.NOT_FOUND, () -> workflows.undeploy(UndeployRequest.newBuilder()
                 .setApplication("orders").setEnvironment("qa").build()));
+    }
+
+    @Test
+    void aNamespaceSharedByTwoApplicationsStaysUntilTheLastOneLeaves() {
+        KubernetesClient b = EnvironmentsTestResource.clientB;
+        deploy(ORDERS, "sandbox", false);
+        deploy(ORDERS.replace("name: orders", "name: carts"), "sandbox", false);
+        assertNotNull(deployment(b, "retail-sandbox", "orders"));
+        assertNotNull(deployment(b, "retail-sandbox", "carts"));
+
+        Execution removed = undeploy("orders", "sandbox");
+        assertTrue(logs(removed).contains("namespace retail-sandbox stays: carts still have objects in it"),
+                logs(removed).toString());
+        assertNull(deployment(b, "retail-sandbox", "orders"));
+        assertNotNull(deployment(b, "retail-sandbox", "carts"), "the other application is intact");
+        assertNotNull(b.namespaces().withName("retail-sandbox").get());
+
+        undeploy("carts", "sandbox");
+        assertNull(b.namespaces().withName("retail-sandbox").get(), "the last one out removes it");
     }
 
     @Test

@@ -40,6 +40,11 @@ class GitOpsDeliveryTest {
         }
 
         @Override
+        public List<String> otherUsers(String application, String environment, String namespace) {
+            return List.of();
+        }
+
+        @Override
         public void remove(String environment, String reference) {
             forgotten.add("any:" + reference);
         }
