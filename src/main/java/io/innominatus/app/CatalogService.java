@@ -39,11 +39,11 @@ public class CatalogService {
     /** A step type and whether it may and can run. */
     public record StepTypeView(String type, boolean allowed, boolean registered, String description, String source) {}
 
-    /** A reload: whether it was activated, its problems, and the catalog now active. */
     /** An environment with its delivery target and whether policy allows deployments to it. */
     public record EnvironmentView(io.innominatus.model.EnvironmentDefinition definition, boolean allowed,
             boolean requiresApproval, List<String> unsetVariables) {}
 
+    /** A reload: whether it was activated, its problems, and the catalog now active. */
     public record ReloadResult(boolean activated, List<Diagnostic> diagnostics, Catalog active) {}
 
     /** Where a candidate file would sit in the catalog. */

@@ -2,13 +2,11 @@ package io.innominatus.steps;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 /** What the Kubernetes-based steps share whatever their target: ownership labels, object references, secrets. */
 final class KubernetesApply {
@@ -71,20 +69,6 @@ final class KubernetesApply {
 
     static boolean namespaced(HasMetadata object) {
         return !Manifests.clusterScoped(object);
-    }
-
-    /** Runs a Kubernetes API call, turning API errors into step failures people can read. */
-    static <T> T call(Callable<T> call, String what) {
-        try {
-            return call.call();
-        } catch (KubernetesClientException e) {
-            throw new StepFailure("Kubernetes API: cannot " + what + ": " + (e.getCode() > 0 ? "HTTP " + e.getCode() + ": " : "")
-                    + ClusterDelivery.cause(e));
-        } catch (StepFailure e) {
-            throw e;
-        } catch (Exception e) {
-            throw new StepFailure("Kubernetes API: cannot " + what + ": " + ClusterDelivery.cause(e));
-        }
     }
 
     static void sleep(StepContext context, Duration duration) {
