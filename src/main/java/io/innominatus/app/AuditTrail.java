@@ -20,6 +20,7 @@ import org.jboss.logging.Logger;
  * for admins, and deletes entries older than {@code innominatus.security.audit-retention}.
  */
 @ApplicationScoped
+@StoreBoundary
 public class AuditTrail {
 
     private static final Logger LOG = Logger.getLogger(AuditTrail.class);
@@ -79,14 +80,8 @@ public class AuditTrail {
         int size = pageSize == 0 ? 100 : Math.min(pageSize, 1000);
         List<String> filters = java.util.Arrays.asList("audit", principal, action, decision == null ? "" : decision.name(), target);
         String position = PageTokens.position(filters, pageToken);
-        try {
-            AuditStore.Page page = store.list(query, size, position);
-            return new PageRequest.Page<>(page.events(), PageTokens.issue(filters, page.nextPageToken()));
-        } catch (StoreException.InvalidPageToken e) {
-            throw DomainException.InvalidInput.field("page_token", "malformed page token");
-        } catch (StoreException.Unavailable e) {
-            throw new DomainException.Unavailable("STORE_UNAVAILABLE", "the audit trail cannot be read right now; retry");
-        }
+        AuditStore.Page page = store.list(query, size, position);
+        return new PageRequest.Page<>(page.events(), PageTokens.issue(filters, page.nextPageToken()));
     }
 
     /** Deletes expired entries now and then every six hours. */

@@ -28,6 +28,7 @@ import java.util.TreeSet;
 
 /** Catalog use cases: browse products and workflows, validate candidate workflows, reload. */
 @ApplicationScoped
+@StoreBoundary
 public class CatalogService {
 
     /** A product directory and its workflows. */
@@ -44,7 +45,18 @@ public class CatalogService {
             boolean requiresApproval, List<String> unsetVariables) {}
 
     /** A reload: whether it was activated, its problems, and the catalog now active. */
-    public record ReloadResult(boolean activated, List<Diagnostic> diagnostics, Catalog active) {}
+    public record ReloadResult(boolean activated, List<Diagnostic> diagnostics, CatalogSummary active) {}
+
+    /** What the active catalog holds, counted. */
+    public record CatalogSummary(int platformWorkflowCount, int productWorkflowCount, int productCount,
+            int policyDocumentCount, String digest) {
+
+        static CatalogSummary of(Catalog catalog) {
+            return new CatalogSummary(catalog.platformWorkflows().size(),
+                    (int) catalog.workflows().stream().filter(w -> w.tier() == Tier.PRODUCT).count(),
+                    catalog.products().size(), catalog.policyDocuments().size(), catalog.digest());
+        }
+    }
 
     /** Where a candidate file would sit in the catalog. */
     record CandidatePlacement(String file, String expectedKind, String productDirectory, Path baseDirectory) {}
@@ -263,6 +275,6 @@ public class CatalogService {
         audit.allowed(caller, "ReloadCatalog", "catalog/" + holder.active().digest(), outcome.activated()
                 ? "activated" : "not activated: the new catalog has " + outcome.attempted().diagnostics().stream()
                 .filter(io.innominatus.model.Diagnostic::isError).count() + " error(s)");
-        return new ReloadResult(outcome.activated(), outcome.attempted().diagnostics(), holder.active());
+        return new ReloadResult(outcome.activated(), outcome.attempted().diagnostics(), CatalogSummary.of(holder.active()));
     }
 }

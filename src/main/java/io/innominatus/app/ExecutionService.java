@@ -27,6 +27,7 @@ import java.util.regex.Pattern;
 
 /** Execution use cases: start deployments and workflow runs, read them, watch them, and control them. */
 @ApplicationScoped
+@StoreBoundary
 public class ExecutionService {
 
     private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
@@ -97,13 +98,13 @@ public class ExecutionService {
         }
         PlanningService.checkEnvironment(environment);
         authorization.checkExecutor(caller, "Undeploy", "application/" + application + "/" + environment);
-        Execution deployment = store(() -> latestDeployment(application, environment)).orElseThrow(() ->
+        Execution deployment = latestDeployment(application, environment).orElseThrow(() ->
                 new DomainException.NotFound("deployment", application + " in " + environment));
-        List<String> recorded = store(() -> resources.usedBy(application, environment)).stream()
+        List<String> recorded = resources.usedBy(application, environment).stream()
                 .map(ResourceStore.Use::resourceName).toList();
         // A deployment that failed before it put anything anywhere left nothing to remove. (One that succeeded
         // before the inventory existed is removed by its labels.)
-        if (recorded.isEmpty() && store(() -> inventory.list(application, environment)).isEmpty()
+        if (recorded.isEmpty() && inventory.list(application, environment).isEmpty()
                 && deployment.state() != ExecutionState.SUCCEEDED) {
             throw new DomainException.NotFound("deployment", application + " in " + environment);
         }
@@ -156,21 +157,19 @@ public class ExecutionService {
                     Map.of("step_types", String.join(",", missing)));
         }
         String hash = CanonicalJson.sha256(request);
-        return store(() -> {
-            try {
-                return engine.submit(new ExecutionEngine.Submission(plan, scoreYaml, caller.principal(),
-                        requestId == null ? "" : requestId, hash, dryRun)).execution();
-            } catch (StoreException.RequestConflict e) {
-                throw new DomainException.AlreadyExists("REQUEST_ID_REUSED", e.getMessage(),
-                        Map.of("request_id", requestId, "execution_id", e.existingExecutionId()));
-            }
-        });
+        try {
+            return engine.submit(new ExecutionEngine.Submission(plan, scoreYaml, caller.principal(),
+                    requestId == null ? "" : requestId, hash, dryRun)).execution();
+        } catch (StoreException.RequestConflict e) {
+            throw new DomainException.AlreadyExists("REQUEST_ID_REUSED", e.getMessage(),
+                    Map.of("request_id", requestId, "execution_id", e.existingExecutionId()));
+        }
     }
 
     public Execution get(String executionId, Caller caller) {
         checkExecutionId(executionId);
-        return store(() -> authorization.checkExecutionAccess(caller, "GetExecution", executionId)
-                .or(() -> store.find(executionId))).orElseThrow(() -> new DomainException.NotFound("execution", executionId));
+        return authorization.checkExecutionAccess(caller, "GetExecution", executionId)
+                .or(() -> store.find(executionId)).orElseThrow(() -> new DomainException.NotFound("execution", executionId));
     }
 
     /** Executions newest first; a caller without the viewer role sees those of its own products' teams only. */
@@ -183,13 +182,9 @@ public class ExecutionService {
         java.util.Set<String> products = authorization.readableProducts(caller, "ListExecutions").orElse(null);
         List<String> filters = java.util.Arrays.asList("executions", application, environment, state == null ? "" : state.name());
         String position = PageTokens.position(filters, pageToken);
-        try {
-            ExecutionStore.Page page = store(() -> store.list(new ExecutionStore.Query(application, environment, state,
-                    products), size, position));
-            return new PageRequest.Page<>(page.executions(), PageTokens.issue(filters, page.nextPageToken()));
-        } catch (StoreException.InvalidPageToken e) {
-            throw DomainException.InvalidInput.field("page_token", "malformed page token");
-        }
+        ExecutionStore.Page page = store.list(new ExecutionStore.Query(application, environment, state, products), size,
+                position);
+        return new PageRequest.Page<>(page.executions(), PageTokens.issue(filters, page.nextPageToken()));
     }
 
     /** Stored events in sequence order, optionally of one step; pages continue after the last sequence returned. */
@@ -212,7 +207,7 @@ public class ExecutionService {
         }
         int size = pageSize <= 0 ? 500 : Math.min(pageSize, 5000);
         long from = after;
-        List<ExecutionEvent> events = store(() -> store.events(executionId, from, size + 1, step));
+        List<ExecutionEvent> events = store.events(executionId, from, size + 1, step);
         boolean more = events.size() > size;
         List<ExecutionEvent> page = more ? events.subList(0, size) : events;
         return new EventPage(page, more ? PageTokens.issue(filters, Long.toString(page.get(page.size() - 1).sequence())) : "");
@@ -273,30 +268,15 @@ public class ExecutionService {
         }
     }
 
+    /** Waits for an engine command; its failure leaves as the exception that caused it. */
     private static Execution await(Supplier<CompletableFuture<Execution>> command) {
         try {
-            return store(command).join();
+            return command.get().join();
         } catch (CompletionException e) {
             if (e.getCause() instanceof RuntimeException cause) {
-                throw translate(cause);
+                throw cause;
             }
             throw e;
         }
-    }
-
-    /** Runs a store call, reporting an unreachable database as UNAVAILABLE. */
-    private static <T> T store(Supplier<T> call) {
-        try {
-            return call.get();
-        } catch (StoreException.Unavailable e) {
-            throw new DomainException.Unavailable("STORE_UNAVAILABLE", "the execution store is unavailable; try again");
-        }
-    }
-
-    private static RuntimeException translate(RuntimeException e) {
-        if (e instanceof StoreException.Unavailable) {
-            return new DomainException.Unavailable("STORE_UNAVAILABLE", "the execution store is unavailable; try again");
-        }
-        return e;
     }
 }

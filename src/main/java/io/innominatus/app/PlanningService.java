@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
 
 /** Plans deployments and single workflow runs: Score → resolution → policy → plan. */
 @ApplicationScoped
+@StoreBoundary
 public class PlanningService {
 
     private static final Pattern SCORE_FILE_NAME = Pattern.compile("[\\p{L}\\p{N}._/ +@=,-]+");

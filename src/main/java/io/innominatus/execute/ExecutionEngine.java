@@ -2,7 +2,6 @@ package io.innominatus.execute;
 
 import io.innominatus.model.AuditEvent;
 import io.innominatus.model.DeploymentPlan;
-import io.innominatus.model.DomainException;
 import io.innominatus.model.EventPayload;
 import io.innominatus.model.Execution;
 import io.innominatus.model.ExecutionEvent;
@@ -17,8 +16,6 @@ import io.innominatus.store.ExecutionStore;
 import io.smallrye.mutiny.Multi;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -27,7 +24,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.IntSupplier;
-import org.jboss.logging.Logger;
 
 /**
  * Creates executions, admits them to run (at most {@code maxConcurrentWorkflows} at once, first come
@@ -40,8 +36,6 @@ import org.jboss.logging.Logger;
  */
 public final class ExecutionEngine implements ExecutionRun.Host {
 
-    private static final Logger LOG = Logger.getLogger(ExecutionEngine.class);
-
     /**
      * What to create.
      *
@@ -51,14 +45,8 @@ public final class ExecutionEngine implements ExecutionRun.Host {
             boolean dryRun) {}
 
     private final EngineServices services;
-    private final IntSupplier maxConcurrent;
     private final Map<String, ExecutionRun> runs = new ConcurrentHashMap<>();
-    private final Object admission = new Object();
-    private final LinkedHashSet<String> queue = new LinkedHashSet<>();
-    private final Set<String> running = new HashSet<>();
-    private final Set<String> busy = new HashSet<>();
-    /** Coordination with the other replicas; null when this engine is alone on its store. */
-    private final ReplicaCoordinator cluster;
+    private final Admission admission;
     private final java.util.concurrent.atomic.AtomicBoolean shutDown = new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
@@ -78,12 +66,12 @@ public final class ExecutionEngine implements ExecutionRun.Host {
      */
     public ExecutionEngine(EngineServices services, IntSupplier maxConcurrent, ClusterOptions cluster) {
         this.services = services;
-        this.maxConcurrent = maxConcurrent;
         if (cluster != null && !(services.store() instanceof ClusterStore)) {
             throw new IllegalArgumentException("several replicas need a store they can share (PostgreSQL)");
         }
-        this.cluster = cluster == null ? null
-                : new ReplicaCoordinator(this, services, (ClusterStore) services.store(), cluster, maxConcurrent);
+        this.admission = cluster == null ? new LocalAdmission(this, services, runs, maxConcurrent)
+                : new ReplicaAdmission(new ReplicaCoordinator(this, services, (ClusterStore) services.store(), cluster,
+                        maxConcurrent), runs);
     }
 
     /**
@@ -120,18 +108,7 @@ public final class ExecutionEngine implements ExecutionRun.Host {
         if (created.created()) {
             Execution stored = created.execution();
             services.streams().publish(stored.id(), replay(stored.id(), events, now));
-            if (cluster != null) {
-                // Any replica may claim it; this one tries at once.
-                if (state == ExecutionState.QUEUED) {
-                    cluster.admit();
-                }
-                return created;
-            }
-            ExecutionRun run = new ExecutionRun(stored, services, this);
-            runs.put(stored.id(), run);
-            if (state == ExecutionState.QUEUED) {
-                queued(run);
-            }
+            admission.created(stored);
         }
         return created;
     }
@@ -159,34 +136,7 @@ public final class ExecutionEngine implements ExecutionRun.Host {
      * claims queued ones.
      */
     public void recover() {
-        if (cluster != null) {
-            cluster.start();
-            return;
-        }
-        List<Execution> unfinished = services.store().unfinished();
-        for (Execution execution : unfinished) {
-            if (execution.state() == ExecutionState.RUNNING) {
-                ExecutionRun run = new ExecutionRun(execution, services, this);
-                runs.put(execution.id(), run);
-                synchronized (admission) {
-                    running.add(run.id());
-                    busy.add(run.admissionKey());
-                }
-                run.resume();
-            }
-        }
-        for (Execution execution : unfinished) {
-            if (execution.state() != ExecutionState.RUNNING) {
-                ExecutionRun run = new ExecutionRun(execution, services, this);
-                runs.put(execution.id(), run);
-                if (execution.state() == ExecutionState.QUEUED) {
-                    queued(run);
-                }
-            }
-        }
-        if (!unfinished.isEmpty()) {
-            LOG.infof("resumed %d unfinished execution(s)", unfinished.size());
-        }
+        admission.recover();
     }
 
     public CompletableFuture<Execution> cancel(String executionId, String principal, String comment) {
@@ -209,7 +159,7 @@ public final class ExecutionEngine implements ExecutionRun.Host {
 
     private CompletableFuture<Execution> command(String executionId,
             Function<ExecutionRun, CompletableFuture<Execution>> action) {
-        return cluster == null ? action.apply(run(executionId)) : cluster.command(executionId, action);
+        return admission.command(executionId, action);
     }
 
     /** The execution's events after {@code afterSequence}, replayed then followed, ending with its run. */
@@ -226,37 +176,14 @@ public final class ExecutionEngine implements ExecutionRun.Host {
         if (!shutDown.compareAndSet(false, true)) {
             return;
         }
-        if (cluster != null) {
-            cluster.stop();
-            return;
-        }
-        runs.values().forEach(ExecutionRun::abandon);
-    }
-
-    /** The run of an execution: the live one, or one rebuilt from the store for an ended execution. */
-    private ExecutionRun run(String executionId) {
-        ExecutionRun live = runs.get(executionId);
-        if (live != null && !live.halted()) {
-            return live;
-        }
-        Execution stored = services.store().find(executionId)
-                .orElseThrow(() -> new DomainException.NotFound("execution", executionId));
-        return runs.computeIfAbsent(executionId, id -> new ExecutionRun(stored, services, this));
+        admission.shutdown();
     }
 
     // ---- admission ---------------------------------------------------------------------------------
 
     @Override
     public void queued(ExecutionRun run) {
-        if (cluster != null) {
-            cluster.admit();
-            return;
-        }
-        runs.put(run.id(), run);
-        synchronized (admission) {
-            queue.add(run.id());
-        }
-        admit();
+        admission.queued(run);
     }
 
     @Override
@@ -264,73 +191,25 @@ public final class ExecutionEngine implements ExecutionRun.Host {
         runs.remove(run.id(), run);
         // Watchers of an ended execution read the store; its ring is not needed any more.
         services.streams().release(run.id());
-        if (cluster != null) {
-            cluster.admit();
-            return;
-        }
-        synchronized (admission) {
-            queue.remove(run.id());
-            if (running.remove(run.id())) {
-                busy.remove(run.admissionKey());
-            }
-        }
-        admit();
+        admission.ended(run);
     }
 
-    /** Starts queued executions, oldest first, while slots are free and their application/environment is idle. */
-    private void admit() {
-        List<ExecutionRun> toStart = new ArrayList<>();
-        synchronized (admission) {
-            int limit = maxConcurrent.getAsInt();
-            for (String id : List.copyOf(queue)) {
-                if (limit > 0 && running.size() >= limit) {
-                    break;
-                }
-                ExecutionRun run = runs.get(id);
-                if (run == null) {
-                    queue.remove(id);
-                    continue;
-                }
-                if (busy.contains(run.admissionKey())) {
-                    continue;
-                }
-                queue.remove(id);
-                running.add(id);
-                busy.add(run.admissionKey());
-                toStart.add(run);
-            }
-        }
-        toStart.forEach(ExecutionRun::start);
+    @Override
+    public void halted(ExecutionRun run) {
+        admission.halted(run);
     }
 
     /** Executions admitted and not yet ended (with several replicas: those this replica drives), for metrics and tests. */
     public int runningCount() {
-        if (cluster != null) {
-            return runs.size();
-        }
-        synchronized (admission) {
-            return running.size();
-        }
+        return admission.runningCount();
     }
 
     /** Executions waiting for admission (with several replicas: cluster-wide, as of the last admission). */
     public int queuedCount() {
-        if (cluster != null) {
-            return cluster.queued();
-        }
-        synchronized (admission) {
-            return queue.size();
-        }
+        return admission.queuedCount();
     }
 
     // ---- several replicas (used by ReplicaCoordinator) ---------------------------------------------
-
-    @Override
-    public void halted(ExecutionRun run) {
-        if (cluster != null) {
-            runs.remove(run.id(), run);
-        }
-    }
 
     /** This replica's live run of an execution, if it drives it. */
     ExecutionRun liveRun(String executionId) {
@@ -377,6 +256,6 @@ public final class ExecutionEngine implements ExecutionRun.Host {
      * @throws io.innominatus.store.StoreException.Unavailable when the store cannot be reached
      */
     public java.util.Optional<ReplicaStatus> clusterStatus() {
-        return cluster == null ? java.util.Optional.empty() : java.util.Optional.of(cluster.status());
+        return admission.status();
     }
 }

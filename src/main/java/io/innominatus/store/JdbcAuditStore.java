@@ -15,10 +15,10 @@ import javax.sql.DataSource;
 public class JdbcAuditStore implements AuditStore {
 
     static final int MAX_REASON = 2048;
-    private final DataSource dataSource;
+    private final JdbcTransactions transactions;
 
     public JdbcAuditStore(DataSource dataSource) {
-        this.dataSource = dataSource;
+        this.transactions = new JdbcTransactions(dataSource, "audit store");
     }
 
     /** Inserts an entry on a connection whose transaction also carries the change it describes. */
@@ -37,12 +37,10 @@ public class JdbcAuditStore implements AuditStore {
 
     @Override
     public void record(AuditEvent event) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(true);
+        transactions.autoCommit(c -> {
             insert(c, event);
-        } catch (SQLException e) {
-            throw new StoreException.Unavailable("audit store unavailable: " + e.getMessage(), e);
-        }
+            return null;
+        });
     }
 
     @Override
@@ -76,34 +74,33 @@ public class JdbcAuditStore implements AuditStore {
         }
         sql.append(" ORDER BY sequence DESC LIMIT ?");
         args.add(pageSize + 1);
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql.toString())) {
-            for (int i = 0; i < args.size(); i++) {
-                s.setObject(i + 1, args.get(i));
-            }
-            List<AuditEvent> events = new ArrayList<>();
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    events.add(new AuditEvent(rs.getLong(1), instant(rs.getObject(2, OffsetDateTime.class)), rs.getString(3),
-                            rs.getString(4), rs.getString(5), AuditEvent.Decision.valueOf(rs.getString(6)), rs.getString(7)));
+        return transactions.autoCommit(c -> {
+            try (PreparedStatement s = c.prepareStatement(sql.toString())) {
+                for (int i = 0; i < args.size(); i++) {
+                    s.setObject(i + 1, args.get(i));
                 }
+                List<AuditEvent> events = new ArrayList<>();
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        events.add(new AuditEvent(rs.getLong(1), instant(rs.getObject(2, OffsetDateTime.class)), rs.getString(3),
+                                rs.getString(4), rs.getString(5), AuditEvent.Decision.valueOf(rs.getString(6)), rs.getString(7)));
+                    }
+                }
+                boolean more = events.size() > pageSize;
+                List<AuditEvent> page = more ? events.subList(0, pageSize) : events;
+                return new Page(List.copyOf(page), more ? Long.toString(page.get(page.size() - 1).sequence()) : "");
             }
-            boolean more = events.size() > pageSize;
-            List<AuditEvent> page = more ? events.subList(0, pageSize) : events;
-            return new Page(List.copyOf(page), more ? Long.toString(page.get(page.size() - 1).sequence()) : "");
-        } catch (SQLException e) {
-            throw new StoreException.Unavailable("audit store unavailable: " + e.getMessage(), e);
-        }
+        });
     }
 
     @Override
     public int deleteBefore(Instant cutoff) {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement s = c.prepareStatement("DELETE FROM audit_events WHERE event_time < ?")) {
-            s.setObject(1, JdbcExecutionStore.time(cutoff));
-            return s.executeUpdate();
-        } catch (SQLException e) {
-            throw new StoreException.Unavailable("audit store unavailable: " + e.getMessage(), e);
-        }
+        return transactions.autoCommit(c -> {
+            try (PreparedStatement s = c.prepareStatement("DELETE FROM audit_events WHERE event_time < ?")) {
+                s.setObject(1, JdbcExecutionStore.time(cutoff));
+                return s.executeUpdate();
+            }
+        });
     }
 
     private static Instant instant(OffsetDateTime time) {

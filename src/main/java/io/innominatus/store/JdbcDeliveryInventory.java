@@ -14,24 +14,14 @@ public class JdbcDeliveryInventory implements DeliveryInventory {
 
     /** SQLSTATE of a unique-constraint violation, in H2 and PostgreSQL alike. */
     private static final String UNIQUE_VIOLATION = "23505";
-    private final DataSource dataSource;
+    private final JdbcTransactions transactions;
 
     public JdbcDeliveryInventory(DataSource dataSource) {
-        this.dataSource = dataSource;
+        this.transactions = new JdbcTransactions(dataSource, "delivery inventory");
     }
 
-    @FunctionalInterface
-    private interface Work<T> {
-        T run(Connection connection) throws SQLException;
-    }
-
-    private <T> T withConnection(Work<T> work) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(true);
-            return work.run(c);
-        } catch (SQLException e) {
-            throw new StoreException.Unavailable("delivery inventory unavailable: " + e.getMessage(), e);
-        }
+    private <T> T withConnection(JdbcTransactions.Work<T> work) {
+        return transactions.autoCommit(work);
     }
 
     @Override

@@ -45,7 +45,7 @@ public class JdbcExecutionStore implements ExecutionStore {
     private static final String FENCED_LEASE = " AND version = ? AND owner_lease = ? AND EXISTS (SELECT 1 FROM cluster_leases l "
             + "WHERE l.lease_id = ? AND l.expire_time > CURRENT_TIMESTAMP)";
 
-    private final DataSource dataSource;
+    private final JdbcTransactions transactions;
     /** Parsed plans by execution id; plans never change after creation. */
     private final Map<String, DeploymentPlan> plans = Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, true) {
         @Override
@@ -69,46 +69,15 @@ public class JdbcExecutionStore implements ExecutionStore {
     private record Versioned(long version, Execution execution) {}
 
     public JdbcExecutionStore(DataSource dataSource) {
-        this.dataSource = dataSource;
+        this.transactions = new JdbcTransactions(dataSource, "execution store");
     }
 
-    @FunctionalInterface
-    interface Work<T> {
-        T run(Connection connection) throws SQLException;
+    <T> T inTransaction(JdbcTransactions.Work<T> work) {
+        return transactions.inTransaction(work);
     }
 
-    <T> T inTransaction(Work<T> work) {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                T result = work.run(connection);
-                connection.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                rollback(connection);
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw new StoreException.Unavailable("execution store unavailable: " + e.getMessage(), e);
-        }
-    }
-
-    <T> T read(Work<T> work) {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(true);
-            connection.setReadOnly(false);
-            return work.run(connection);
-        } catch (SQLException e) {
-            throw new StoreException.Unavailable("execution store unavailable: " + e.getMessage(), e);
-        }
-    }
-
-    private static void rollback(Connection connection) {
-        try {
-            connection.rollback();
-        } catch (SQLException ignored) {
-            // The connection is closed next; the original failure is what matters.
-        }
+    <T> T read(JdbcTransactions.Work<T> work) {
+        return transactions.autoCommit(work);
     }
 
     @Override

@@ -18,31 +18,14 @@ import javax.sql.DataSource;
 public class JdbcResourceStore implements ResourceStore {
 
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
-    private final DataSource dataSource;
+    private final JdbcTransactions transactions;
 
     public JdbcResourceStore(DataSource dataSource) {
-        this.dataSource = dataSource;
+        this.transactions = new JdbcTransactions(dataSource, "resource store");
     }
 
-    @FunctionalInterface
-    private interface Work<T> {
-        T run(Connection connection) throws SQLException;
-    }
-
-    private <T> T transaction(Work<T> work) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw new StoreException.Unavailable("resource store unavailable: " + e.getMessage(), e);
-        }
+    private <T> T transaction(JdbcTransactions.Work<T> work) {
+        return transactions.inTransaction(work);
     }
 
     @Override

@@ -74,7 +74,9 @@ final class BenchResults {
         }
         extra.forEach((k, v) -> root.putPOJO(k, v));
         JSON.writeValue(FILE.toFile(), root);
-        StringBuilder table = new StringBuilder("\n### " + title + "\n\n| figure | key | median | spread (min–max) |\n|---|---|---|---|\n");
+        StringBuilder table = new StringBuilder("\n### " + title + "\n\n");
+        extra.forEach((k, v) -> table.append(k).append(": ").append(v).append("\n\n"));
+        table.append("| figure | key | median | spread (min–max) |\n|---|---|---|---|\n");
         for (Figure f : figures) {
             table.append("| ").append(f.description()).append(" | `").append(f.key()).append("` | ")
                     .append(format(f.median())).append(' ').append(f.unit()).append(" | ")

@@ -140,7 +140,8 @@ class EngineBenchmark {
 
     @Test
     void engineOnPostgresql() throws Exception {
-        try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start()) {
+        try (EmbeddedPostgres postgres = BenchPostgres.durable()) {
+            results.note("postgresql_settings", BenchPostgres.settings(postgres));
             String url = postgres.getJdbcUrl("postgres", "postgres");
             measure("postgresql", () -> new Bench(url, "postgres", "postgres", 0),
                     () -> new Bench(url, "postgres", "postgres", 32));

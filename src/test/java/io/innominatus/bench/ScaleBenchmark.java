@@ -103,13 +103,15 @@ class ScaleBenchmark {
     }
 
     private final Map<String, double[]> figures = new java.util.LinkedHashMap<>();
+    private String settings = "";
 
     @Test
     void completedExecutionsPerSecondWithOneAndTwoReplicas() throws Exception {
         // Outside Quarkus, Mutiny sets up context propagation on first use; doing that from many engine
         // threads at once fails ("ContextManagerProvider already set"), so it happens here, once.
         Uni.createFrom().item(0).subscribe().with(ignored -> { });
-        try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start()) {
+        try (EmbeddedPostgres postgres = BenchPostgres.durable()) {
+            settings = BenchPostgres.settings(postgres);
             for (int replicas = 1; replicas <= 2; replicas++) {
                 Flyway.configure().dataSource(postgres.getPostgresDatabase()).cleanDisabled(false).load().clean();
                 Flyway.configure().dataSource(postgres.getPostgresDatabase()).load().migrate();
@@ -155,8 +157,9 @@ class ScaleBenchmark {
     private void write() throws IOException {
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = json.createObjectNode();
-        StringBuilder table = new StringBuilder("\n### Scale-out (replicas on one PostgreSQL)\n\n| figure | key | median | "
-                + "spread (min–max) |\n|---|---|---|---|\n");
+        StringBuilder table = new StringBuilder("\n### Scale-out (replicas on one PostgreSQL)\n\npostgresql_settings: "
+                + settings + "\n\n| figure | key | median | spread (min–max) |\n|---|---|---|---|\n");
+        root.put("postgresql_settings", settings);
         figures.forEach((key, runs) -> {
             double[] sorted = runs.clone();
             Arrays.sort(sorted);

@@ -105,6 +105,8 @@ class MultiReplicaIT {
         final ClusterChecks.Subscriber subscriber;
         final AtomicBoolean running = new AtomicBoolean(true);
         final Map<ServiceProcess, Boolean> up = new ConcurrentHashMap<>();
+        /** How refused submissions were answered, by status code. */
+        final Map<io.grpc.Status.Code, Integer> refusals = new ConcurrentHashMap<>();
         final int pauseMillis;
 
         Submitter(List<ServiceProcess> replicas, ClusterChecks.Subscriber subscriber, int pauseMillis) {
@@ -131,6 +133,7 @@ class MultiReplicaIT {
                         subscriber.watch(e.getExecutionId());
                     } catch (StatusRuntimeException e) {
                         // not acknowledged: the replica is down or its store is away
+                        refusals.merge(e.getStatus().getCode(), 1, Integer::sum);
                     }
                 }
                 n++;

@@ -1,9 +1,18 @@
 package io.innominatus.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.rpc.ErrorInfo;
+import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
 import io.innominatus.api.workflow.v1.Execution;
 import io.innominatus.api.workflow.v1.ExecutionEvent;
+import io.innominatus.api.workflow.v1.GetExecutionRequest;
+import io.innominatus.api.workflow.v1.ListExecutionsRequest;
+import io.innominatus.api.workflow.v1.PlanDeploymentRequest;
+import io.innominatus.api.workflow.v1.RunWorkflowRequest;
+import io.innominatus.api.workflow.v1.StartDeploymentRequest;
 import io.innominatus.api.workflow.v1.WorkflowServiceGrpc;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
@@ -11,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -46,7 +56,9 @@ class StoreOutageIT {
             int before = submitter.acknowledged.size();
             Instant down = Instant.now();
             postgres.close();
-            Thread.sleep(OUTAGE_SECONDS * 1000L);
+            Thread.sleep(3000);
+            List<String> answers = useCasesDuringTheOutage(replicas.get(1).channel());
+            Thread.sleep(OUTAGE_SECONDS * 1000L - 3000);
             int during = submitter.acknowledged.size() - before;
             postgres = start(database, port);
             Instant up = Instant.now();
@@ -73,6 +85,12 @@ class StoreOutageIT {
             ClusterChecks.verifyLimits(stub, all, MultiReplicaIT.MAX_CONCURRENT);
             assertTrue(interrupted > 0, "no execution was running across the outage; the test proved nothing");
             assertTrue(submitter.acknowledged.size() > before + during, "nothing was acknowledged after the outage");
+            for (String answer : answers) {
+                assertEquals("UNAVAILABLE STORE_UNAVAILABLE", answer.substring(answer.indexOf(' ') + 1),
+                        "while the store was away: " + answer);
+            }
+            assertEquals(java.util.Set.of(io.grpc.Status.Code.UNAVAILABLE), submitter.refusals.keySet(),
+                    "submissions refused while the store was away must all be UNAVAILABLE: " + submitter.refusals);
             System.out.printf("store outage: %d executions (%d acknowledged: %d before, %d during, the rest after a %d s "
                     + "outage), %d running across it, %d interrupted steps run again, subscriber resumed %d time(s); all "
                     + "complete%n", all.size(), submitter.acknowledged.size(), before, during, OUTAGE_SECONDS, interrupted,
@@ -83,6 +101,48 @@ class StoreOutageIT {
             }
             postgres.close();
         }
+    }
+
+    /**
+     * Every use case that needs the store, called while it is away: each answer is the call's name, its
+     * status code and its ErrorInfo reason. None may be INTERNAL.
+     */
+    private static List<String> useCasesDuringTheOutage(io.grpc.Channel channel) {
+        WorkflowServiceGrpc.WorkflowServiceBlockingStub stub = WorkflowServiceGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(20, java.util.concurrent.TimeUnit.SECONDS);
+        String score = ClusterChecks.SCORE.formatted("outage-app");
+        Map<String, Runnable> calls = new java.util.LinkedHashMap<>();
+        calls.put("PlanDeployment", () -> stub.planDeployment(PlanDeploymentRequest.newBuilder().setScoreYaml(score)
+                .setEnvironment("development").build()));
+        calls.put("StartDeployment", () -> stub.startDeployment(StartDeploymentRequest.newBuilder().setScoreYaml(score)
+                .setEnvironment("development").build()));
+        calls.put("RunWorkflow", () -> stub.runWorkflow(RunWorkflowRequest.newBuilder().setWorkflowId("platform/steady")
+                .setScoreYaml(score).setEnvironment("development").build()));
+        calls.put("ListExecutions", () -> stub.listExecutions(ListExecutionsRequest.getDefaultInstance()));
+        calls.put("GetExecution", () -> stub.getExecution(GetExecutionRequest.newBuilder()
+                .setExecutionId(java.util.UUID.randomUUID().toString()).build()));
+        List<String> answers = new ArrayList<>();
+        calls.forEach((name, call) -> {
+            try {
+                call.run();
+                answers.add(name + " answered OK");
+            } catch (StatusRuntimeException e) {
+                String reason = java.util.Optional.ofNullable(StatusProto.fromThrowable(e)).stream()
+                        .flatMap(status -> status.getDetailsList().stream())
+                        .filter(detail -> detail.is(ErrorInfo.class))
+                        .map(detail -> {
+                            try {
+                                return detail.unpack(ErrorInfo.class).getReason();
+                            } catch (com.google.protobuf.InvalidProtocolBufferException invalid) {
+                                return "undecodable";
+                            }
+                        })
+                        .findFirst().orElse("no ErrorInfo");
+                answers.add(name + " " + e.getStatus().getCode() + " " + reason);
+            }
+        });
+        System.out.println("store outage: answers while the store was away: " + answers);
+        return answers;
     }
 
     /** The same database (data directory and port) every time: a restart, not a new server. */

@@ -7,7 +7,6 @@ import io.innominatus.app.CallerProvider;
 import io.innominatus.app.CatalogService;
 import io.innominatus.app.PageRequest;
 import io.innominatus.app.PlanningService;
-import io.innominatus.model.Tier;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
@@ -86,10 +85,10 @@ public class PolicyGrpcService implements PolicyService {
             return ReloadCatalogResponse.newBuilder()
                     .setActivated(result.activated())
                     .addAllDiagnostics(CatalogMapper.diagnostics(result.diagnostics()))
-                    .setPlatformWorkflowCount(active.platformWorkflows().size())
-                    .setProductWorkflowCount((int) active.workflows().stream().filter(w -> w.tier() == Tier.PRODUCT).count())
-                    .setProductCount(active.products().size())
-                    .setPolicyDocumentCount(active.policyDocuments().size())
+                    .setPlatformWorkflowCount(active.platformWorkflowCount())
+                    .setProductWorkflowCount(active.productWorkflowCount())
+                    .setProductCount(active.productCount())
+                    .setPolicyDocumentCount(active.policyDocumentCount())
                     .setCatalogDigest(active.digest())
                     .build();
         });
