@@ -1046,6 +1046,7 @@ final class ExecutionRun {
             lostRace = true;
             return;
         }
+        checkTransition(change);
         if (batching && change.audit == null) {
             if (heldBack == null) {
                 heldBack = new Change();
@@ -1060,6 +1061,24 @@ final class ExecutionRun {
         }
         commitHeldBack();
         store(headerAfter(change), change.steps, change.workflows, change.events, change.audit);
+    }
+
+    /**
+     * A change may move the execution only along the lifecycle's transition table, and every state change
+     * it reports must start from where the execution is: anything else is a defect of the engine, stopped
+     * here before it reaches the store.
+     */
+    private void checkTransition(Change change) {
+        ExecutionState from = header.state();
+        if (change.state != from && !from.canMoveTo(change.state)) {
+            throw new IllegalStateException("execution " + id + ": illegal transition " + from + " -> " + change.state);
+        }
+        for (EventPayload event : change.events) {
+            if (event instanceof EventPayload.StateChanged moved && (moved.from() != from || moved.to() != change.state)) {
+                throw new IllegalStateException("execution " + id + ": event reports " + moved.from() + " -> " + moved.to()
+                        + " but the change moves " + from + " -> " + change.state);
+            }
+        }
     }
 
     /** Commits the changes {@link #batched} held back, if any; the run's state already includes them. */
