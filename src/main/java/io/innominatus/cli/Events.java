@@ -54,6 +54,16 @@ final class Events {
         };
     }
 
+    /** How the failure is classified, where that changes what to do: a configuration error needs a fix, not a retry. */
+    private static String errorKind(io.innominatus.api.workflow.v1.StepErrorKind kind) {
+        return switch (kind) {
+            case STEP_ERROR_KIND_CONFIGURATION -> " (configuration error, not retried: fix the step or the platform set-up)";
+            case STEP_ERROR_KIND_TIMEOUT -> " (timed out)";
+            case STEP_ERROR_KIND_TRANSIENT -> " (transient error)";
+            default -> "";
+        };
+    }
+
     /** {@code [workflow/step] line}. */
     static String logLine(ExecutionEvent e) {
         return "[" + e.getStepLog().getWorkflowId() + "/" + e.getStepLog().getStep() + "] " + e.getStepLog().getLine();
@@ -68,7 +78,8 @@ final class Events {
                 + (e.getError().isEmpty() ? "" : ": " + e.getError()));
         for (StepExecution s : e.getStepsList()) {
             if (s.getState() == StepState.STEP_STATE_FAILED) {
-                out.println("  failed step " + s.getWorkflowId() + "/" + s.getStep() + ": " + s.getError());
+                out.println("  failed step " + s.getWorkflowId() + "/" + s.getStep() + errorKind(s.getErrorKind()) + ": "
+                        + s.getError());
             }
         }
         switch (e.getState()) {

@@ -11,6 +11,7 @@ import io.innominatus.model.PlannedPhase;
 import io.innominatus.model.PlannedStep;
 import io.innominatus.model.PlannedWorkflow;
 import io.innominatus.model.StepDefinition;
+import io.innominatus.model.StepErrorKind;
 import io.innominatus.model.StepRun;
 import io.innominatus.model.StepState;
 import io.innominatus.model.When;
@@ -822,12 +823,13 @@ final class ExecutionRun {
         try {
             context = context(workflow, step, attempt, idempotencyKey);
         } catch (StepFailure e) {
-            serial.execute(() -> attemptFailed(key, number, e.getMessage()));
+            serial.execute(() -> attemptFailed(key, number, e.kind(), e.getMessage()));
             return;
         }
         Optional<StepExecutor> executor = services.registry().apply(step.type());
         if (executor.isEmpty()) {
-            serial.execute(() -> attemptFailed(key, number, "no executor is available for step type '" + step.type() + "'"));
+            serial.execute(() -> attemptFailed(key, number, StepErrorKind.CONFIGURATION,
+                    "no executor is available for step type '" + step.type() + "'"));
             return;
         }
         if (step.definition().timeout() != null) {
@@ -835,7 +837,7 @@ final class ExecutionRun {
             attempt.timer = services.scheduler().schedule(timeout, () -> serial.execute(() -> {
                 if (attempts.get(key) == attempt) {
                     attempt.stop("timed out");
-                    attemptFailed(key, number, "timed out after " + Durations.format(timeout));
+                    attemptFailed(key, number, StepErrorKind.TIMEOUT, "timed out after " + Durations.format(timeout));
                 }
             }));
         }
@@ -843,14 +845,15 @@ final class ExecutionRun {
         try {
             work = header.dryRun() ? executor.get().dryRun(context) : executor.get().execute(context);
         } catch (RuntimeException e) {
-            serial.execute(() -> attemptFailed(key, number, message(e, step.type())));
+            serial.execute(() -> attemptFailed(key, number, kind(e), message(e, step.type())));
             return;
         }
         // The executor stops through the attempt's Cancellation; its late result or failure reaches these
         // callbacks and is ignored there, because the attempt is no longer the step's current one.
         work.runSubscriptionOn(services.stepExecutor()).subscribe().with(
                 result -> serial.execute(() -> batched(() -> attemptSucceeded(key, number, result))),
-                failure -> serial.execute(() -> batched(() -> attemptFailed(key, number, message(failure, step.type())))));
+                failure -> serial.execute(() -> batched(() -> attemptFailed(key, number, kind(failure),
+                        message(failure, step.type())))));
     }
 
     private void attemptSucceeded(StepKey key, int number, StepResult result) {
@@ -870,7 +873,8 @@ final class ExecutionRun {
         advance();
     }
 
-    private void attemptFailed(StepKey key, int number, String message) {
+    /** An attempt failed: another one follows when the step's retry policy allows it and the kind is retryable. */
+    private void attemptFailed(StepKey key, int number, StepErrorKind kind, String message) {
         Attempt attempt = attempts.get(key);
         if (attempt == null || attempt.number != number) {
             return;
@@ -882,7 +886,14 @@ final class ExecutionRun {
         StepDefinition definition = definition(workflow, key.step());
         int base = attemptBase.getOrDefault(key, 0);
         int allowed = base + definition.retry().attempts();
-        if (number < allowed && !expired.contains(key.workflowId()) && header.state() == ExecutionState.RUNNING) {
+        boolean retried = number < allowed && !expired.contains(key.workflowId()) && header.state() == ExecutionState.RUNNING;
+        if (retried && !kind.retryable()) {
+            retried = false;
+            commit(new Change().event(new EventPayload.StepLog(key.workflowId(), key.step(), "attempt " + number
+                    + " failed: " + error + "; not retried: " + describe(kind) + " fails the same way on every attempt",
+                    "engine")));
+        }
+        if (retried) {
             attempt.closed = true;
             Duration delay = definition.retry().delayBefore(number - base + 1);
             commit(new Change().event(new EventPayload.StepLog(key.workflowId(), key.step(), "attempt " + number
@@ -899,7 +910,7 @@ final class ExecutionRun {
         attempts.remove(key);
         attempt.closed = true;
         Instant now = now();
-        StepRun failed = steps.get(key).with(StepState.FAILED, number, error, Map.of(), attempt.start, now);
+        StepRun failed = steps.get(key).with(StepState.FAILED, number, error, kind, Map.of(), attempt.start, now);
         commit(new Change().step(failed).event(finished(failed, now)));
         advance();
     }
@@ -1297,7 +1308,20 @@ final class ExecutionRun {
     private static EventPayload.StepFinished finished(StepRun step, Instant now) {
         long duration = step.startTime() == null ? 0 : Math.max(0, Duration.between(step.startTime(), now).toMillis());
         return new EventPayload.StepFinished(step.workflowId(), step.step(), step.state(), step.outputs(), step.error(),
-                step.attempt(), duration);
+                step.attempt(), duration, step.errorKind());
+    }
+
+    private static String describe(StepErrorKind kind) {
+        return kind == StepErrorKind.CANCELLED ? "a cancelled attempt" : "a configuration error";
+    }
+
+    /** The kind of an executor's failure; an unexpected exception counts as the step's own failure. */
+    static StepErrorKind kind(Throwable failure) {
+        Throwable t = failure;
+        while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t instanceof StepFailure stepFailure ? stepFailure.kind() : StepErrorKind.STEP_FAILED;
     }
 
     /** The time, at the precision the store keeps, so that a live event and its stored copy are equal. */

@@ -55,7 +55,7 @@ final class Interpolator {
         try {
             ref = VariableRef.parse(expression);
         } catch (IllegalArgumentException e) {
-            throw new StepFailure(e.getMessage());
+            throw StepFailure.configuration(e.getMessage());
         }
         PlanContext plan = scope.plan();
         if (ref instanceof VariableRef.ApplicationName) {
@@ -81,7 +81,7 @@ final class Interpolator {
             try {
                 return value.map(v -> EnvironmentReferences.resolve(v, System::getenv, scope.secrets()));
             } catch (EnvironmentReferences.UnsetException e) {
-                throw new StepFailure("${" + expression + "} takes its value from environment variable " + e.variable()
+                throw StepFailure.configuration("${" + expression + "} takes its value from environment variable " + e.variable()
                         + ", which is not set where innominatus runs");
             }
         }
@@ -91,14 +91,14 @@ final class Interpolator {
         if (ref instanceof VariableRef.StepOutput o) {
             Map<String, String> outputs = scope.stepOutputs().get(o.step());
             if (outputs == null && !scope.dryRun()) {
-                throw new StepFailure("${" + expression + "}: step '" + o.step() + "' has not produced outputs");
+                throw StepFailure.configuration("${" + expression + "}: step '" + o.step() + "' has not produced outputs");
             }
             return orUnknown(outputs == null ? null : outputs.get(o.key()), scope);
         }
         if (ref instanceof VariableRef.ResourceOutput r) {
             Map<String, String> outputs = scope.resourceOutputs().get(r.resource());
             if (outputs == null && !scope.dryRun()) {
-                throw new StepFailure("${" + expression + "}: resource '" + r.resource() + "' has not been provisioned");
+                throw StepFailure.configuration("${" + expression + "}: resource '" + r.resource() + "' has not been provisioned");
             }
             return orUnknown(outputs == null ? null : outputs.get(r.output()), scope);
         }
@@ -148,9 +148,9 @@ final class Interpolator {
         try {
             return Interpolation.render(text, expression -> lookup(expression, scope));
         } catch (Interpolation.UnresolvedException e) {
-            throw new StepFailure("${" + e.expression().trim() + "} has no value for this step");
+            throw StepFailure.configuration("${" + e.expression().trim() + "} has no value for this step");
         } catch (Interpolation.SyntaxException e) {
-            throw new StepFailure(e.getMessage() + " in '" + text + "'");
+            throw StepFailure.configuration(e.getMessage() + " in '" + text + "'");
         }
     }
 

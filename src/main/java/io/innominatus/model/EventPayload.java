@@ -25,11 +25,18 @@ public sealed interface EventPayload {
 
     record StepProgress(String workflowId, String step, int percent, String message) implements EventPayload {}
 
+    /** @param errorKind why a FAILED step failed (STEP_FAILED for stored events from before kinds were kept); null otherwise */
     record StepFinished(String workflowId, String step, StepState state, Map<String, String> outputs, String error,
-            int attempt, long durationMs) implements EventPayload {
+            int attempt, long durationMs, StepErrorKind errorKind) implements EventPayload {
         public StepFinished {
             outputs = Immutables.orderedCopy(outputs);
             error = error == null ? "" : error;
+            errorKind = state != StepState.FAILED ? null : errorKind == null ? StepErrorKind.STEP_FAILED : errorKind;
+        }
+
+        public StepFinished(String workflowId, String step, StepState state, Map<String, String> outputs, String error,
+                int attempt, long durationMs) {
+            this(workflowId, step, state, outputs, error, attempt, durationMs, null);
         }
     }
 

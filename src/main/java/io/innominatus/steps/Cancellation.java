@@ -49,7 +49,7 @@ public final class Cancellation {
     /** @throws StepFailure when cancellation has fired */
     public void check() {
         if (cancelled()) {
-            throw new StepFailure("cancelled: " + reason);
+            throw new StepFailure(io.innominatus.model.StepErrorKind.CANCELLED, "cancelled: " + reason, null);
         }
     }
 }

@@ -73,14 +73,14 @@ final class CliTools {
             if (PathRules.isAbsolute(decoded)) {
                 candidate = Path.of(decoded);
             } else {
-                Path base = context.workflowDirectory().orElseThrow(() -> new StepFailure(
+                Path base = context.workflowDirectory().orElseThrow(() -> StepFailure.configuration(
                         "relative " + field + " '" + name + "' needs a workflow directory"));
                 candidate = ExecStepExecutor.inside(base, decoded, field);
             }
             if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
                 return candidate;
             }
-            throw new StepFailure(tool + " binary '" + name + "' not found or not executable; " + installHint
+            throw StepFailure.configuration(tool + " binary '" + name + "' not found or not executable; " + installHint
                     + " or set " + field);
         }
         String path = environment.getOrDefault("PATH", "");
@@ -93,7 +93,7 @@ final class CliTools {
                 return candidate;
             }
         }
-        throw new StepFailure(tool + " binary '" + name + "' not found on PATH; " + installHint + " or set " + field);
+        throw StepFailure.configuration(tool + " binary '" + name + "' not found on PATH; " + installHint + " or set " + field);
     }
 
     /** A fresh directory only the server's user can read, outside any workflow directory. */

@@ -294,13 +294,20 @@ final class ClusterDelivery implements Delivery {
         } catch (StepFailure e) {
             throw e;
         } catch (Exception e) {
-            throw new StepFailure(describe() + ": cannot " + what + ": " + cause(e));
+            throw StepFailure.unavailable(describe() + ": cannot " + what + ": " + cause(e), null);
         }
     }
 
+    /**
+     * A refusal the API server will repeat (400 invalid, 401/403 not allowed, 404 no such kind, 422
+     * rejected) is a configuration error; a conflict, a timeout, throttling, a 5xx or no answer at all
+     * may pass next time.
+     */
     private StepFailure failure(String what, KubernetesClientException e) {
-        return new StepFailure(describe() + ": cannot " + what + ": " + (e.getCode() > 0 ? "HTTP " + e.getCode() + ": " : "")
-                + cause(e));
+        int code = e.getCode();
+        String message = describe() + ": cannot " + what + ": " + (code > 0 ? "HTTP " + code + ": " : "") + cause(e);
+        boolean repeated = code >= 400 && code < 500 && code != 409 && !transientFailure(e);
+        return repeated ? StepFailure.configuration(message) : StepFailure.unavailable(message, null);
     }
 
     /** The innermost cause's message: "Connection refused", not the client's wrapping of it. */

@@ -95,7 +95,7 @@ public class Deliveries {
                 config = Config.autoConfigure(target.context());
                 // A context the kubeconfig lacks must not quietly become its current one: that could be production.
                 if (config.getCurrentContext() == null || !target.context().equals(config.getCurrentContext().getName())) {
-                    throw new StepFailure("the kubeconfig (KUBECONFIG or ~/.kube/config) has no context '"
+                    throw StepFailure.configuration("the kubeconfig (KUBECONFIG or ~/.kube/config) has no context '"
                             + target.context() + "' for environment " + context.plan().environment());
                 }
             } else {
@@ -112,7 +112,7 @@ public class Deliveries {
         String port = System.getenv().getOrDefault("KUBERNETES_SERVICE_PORT", "443");
         Path account = Path.of("/var/run/secrets/kubernetes.io/serviceaccount");
         if (host == null || !java.nio.file.Files.isRegularFile(account.resolve("token"))) {
-            throw new StepFailure("environment " + context.plan().environment() + " is delivered in-cluster, but "
+            throw StepFailure.configuration("environment " + context.plan().environment() + " is delivered in-cluster, but "
                     + "innominatus does not run in a pod with a service account (KUBERNETES_SERVICE_HOST, " + account + ")");
         }
         Path token = account.resolve("token");
@@ -147,7 +147,7 @@ public class Deliveries {
         try {
             return EnvironmentReferences.resolve(reference, System::getenv, context::secret);
         } catch (EnvironmentReferences.UnsetException e) {
-            throw new StepFailure("the " + what + " of environment " + context.plan().environment() + "'s target comes "
+            throw StepFailure.configuration("the " + what + " of environment " + context.plan().environment() + "'s target comes "
                     + "from environment variable " + e.variable() + ", which is not set where innominatus runs");
         }
     }

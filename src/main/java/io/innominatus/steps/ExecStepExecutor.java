@@ -50,11 +50,11 @@ public class ExecStepExecutor implements StepExecutor {
         try {
             if (context.string("workingDir").isPresent()) {
                 if (base == null) {
-                    throw new StepFailure("config.workingDir needs a workflow directory; this workflow has none");
+                    throw StepFailure.configuration("config.workingDir needs a workflow directory; this workflow has none");
                 }
                 workingDirectory = inside(base, context.string("workingDir").get(), "config.workingDir");
                 if (!Files.isDirectory(workingDirectory)) {
-                    throw new StepFailure("config.workingDir " + context.string("workingDir").get() + " is not a directory");
+                    throw StepFailure.configuration("config.workingDir " + context.string("workingDir").get() + " is not a directory");
                 }
             } else {
                 workingDirectory = Files.createTempDirectory("innominatus-step-");
@@ -68,7 +68,7 @@ public class ExecStepExecutor implements StepExecutor {
             String program = resolved.get(0);
             if (PathRules.looksRelative(program)) {
                 if (base == null) {
-                    throw new StepFailure("relative program " + program + " needs a workflow directory");
+                    throw StepFailure.configuration("relative program " + program + " needs a workflow directory");
                 }
                 resolved.set(0, inside(base, program, "config.command[0]").toString());
             }
@@ -94,14 +94,14 @@ public class ExecStepExecutor implements StepExecutor {
     private static List<String> command(StepContext context) {
         Object raw = context.config().get("command");
         if (raw == null) {
-            throw new StepFailure("config.command is required for exec steps: [program, arg, ...]");
+            throw StepFailure.configuration("config.command is required for exec steps: [program, arg, ...]");
         }
         if (!(raw instanceof List)) {
-            throw new StepFailure("config.command must be a list [program, arg, ...]; write [sh, -c, \"...\"] to use a shell");
+            throw StepFailure.configuration("config.command must be a list [program, arg, ...]; write [sh, -c, \"...\"] to use a shell");
         }
         List<String> command = context.stringList("command");
         if (command.isEmpty() || command.get(0).isBlank()) {
-            throw new StepFailure("config.command needs at least the program");
+            throw StepFailure.configuration("config.command needs at least the program");
         }
         return command;
     }
@@ -110,7 +110,7 @@ public class ExecStepExecutor implements StepExecutor {
         try {
             return PathRules.resolveInside(base, relative);
         } catch (IllegalArgumentException e) {
-            throw new StepFailure(field + ": " + e.getMessage());
+            throw StepFailure.configuration(field + ": " + e.getMessage());
         }
     }
 

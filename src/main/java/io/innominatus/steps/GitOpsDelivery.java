@@ -193,7 +193,7 @@ final class GitOpsDelivery implements Delivery {
         // Names become file names: only what Kubernetes allows, so none can climb out of the target's path.
         for (String part : List.of(ref.kind(), ref.name(), ref.namespace())) {
             if (!part.isEmpty() && !OBJECT_NAME.matcher(part).matches()) {
-                throw new StepFailure("cannot write " + ref.describe() + " to " + describe() + ": '" + part
+                throw StepFailure.configuration("cannot write " + ref.describe() + " to " + describe() + ": '" + part
                         + "' is not a Kubernetes object name (a-z, 0-9, '-', '.')");
             }
         }

@@ -113,7 +113,7 @@ final class KubernetesApply {
         static ObjectReference parse(String reference) {
             String[] parts = reference.split("\\|", -1);
             if (parts.length != 4 && parts.length != 5) {
-                throw new StepFailure("malformed object reference '" + reference + "'");
+                throw StepFailure.configuration("malformed object reference '" + reference + "'");
             }
             return new ObjectReference(parts[0], parts[1], parts[2], parts[3], parts.length == 5 ? parts[4] : "");
         }

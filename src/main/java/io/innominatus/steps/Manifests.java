@@ -44,7 +44,7 @@ final class Manifests {
             return List.of();
         }
         if (value instanceof Map || value instanceof List) {
-            throw new StepFailure("config." + key + " must be a directory or inline YAML text");
+            throw StepFailure.configuration("config." + key + " must be a directory or inline YAML text");
         }
         return load(String.valueOf(value), context.workflowDirectory(), context::interpolate, "config." + key);
     }
@@ -58,7 +58,7 @@ final class Manifests {
         if (text.contains("\n") || text.contains("apiVersion:")) {
             documents.addAll(parse(fill.apply(text), what));
         } else {
-            Path directory = ExecStepExecutor.inside(base.orElseThrow(() -> new StepFailure(
+            Path directory = ExecStepExecutor.inside(base.orElseThrow(() -> StepFailure.configuration(
                     what + " names a directory but there is no directory to resolve it against")), text, what);
             for (Path file : files(directory, what)) {
                 try {
@@ -72,7 +72,7 @@ final class Manifests {
         List<HasMetadata> objects = new ArrayList<>();
         for (Map<String, Object> document : documents) {
             if (document.get("kind") == null || document.get("apiVersion") == null) {
-                throw new StepFailure("a manifest without apiVersion and kind: " + document.keySet());
+                throw StepFailure.configuration("a manifest without apiVersion and kind: " + document.keySet());
             }
             objects.add(SERIALIZATION.convertValue(integers(document), HasMetadata.class));
         }
@@ -98,13 +98,13 @@ final class Manifests {
 
     private static List<Path> files(Path directory, String what) {
         if (!Files.isDirectory(directory)) {
-            throw new StepFailure(what + ": " + directory.getFileName() + " is not a directory");
+            throw StepFailure.configuration(what + ": " + directory.getFileName() + " is not a directory");
         }
         try (Stream<Path> list = Files.list(directory)) {
             List<Path> files = list.filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml"))
                     .filter(Files::isRegularFile).sorted().toList();
             if (files.isEmpty()) {
-                throw new StepFailure(what + ": " + directory.getFileName() + " holds no .yaml files");
+                throw StepFailure.configuration(what + ": " + directory.getFileName() + " holds no .yaml files");
             }
             return files;
         } catch (IOException e) {
@@ -117,7 +117,7 @@ final class Manifests {
         YamlLoader.Result loaded = YamlLoader.load(yaml, name);
         if (loaded.hasErrors()) {
             Diagnostic first = loaded.diagnostics().stream().filter(Diagnostic::isError).findFirst().orElseThrow();
-            throw new StepFailure("manifest " + first.describe());
+            throw StepFailure.configuration("manifest " + first.describe());
         }
         List<Map<String, Object>> documents = new ArrayList<>();
         for (YamlNode node : loaded.documents()) {
@@ -126,7 +126,7 @@ final class Manifests {
                 continue;
             }
             if (!(plain instanceof Map)) {
-                throw new StepFailure("manifest in " + name + " is not a mapping");
+                throw StepFailure.configuration("manifest in " + name + " is not a mapping");
             }
             documents.add((Map<String, Object>) plain);
         }

@@ -56,7 +56,7 @@ public final class ProcessRunner {
     private static Outcome run(StepContext context, List<String> command, Map<String, String> environment,
             Path workingDirectory, byte[] stdin, boolean captureStdout, boolean logStdout, boolean sandboxed) {
         if (command.isEmpty()) {
-            throw new StepFailure("no command to run");
+            throw StepFailure.configuration("no command to run");
         }
         ProcessBuilder builder = new ProcessBuilder(sandboxed ? Sandbox.wrap(command, workingDirectory) : command)
                 .directory(workingDirectory.toFile());
@@ -66,7 +66,7 @@ public final class ProcessRunner {
         try {
             process = builder.start();
         } catch (IOException e) {
-            throw new StepFailure("cannot start '" + command.get(0) + "': " + reason(e));
+            throw StepFailure.configuration("cannot start '" + command.get(0) + "': " + reason(e));
         }
         Runnable stop = () -> stop(process);
         context.cancellation().onCancel(stop);

@@ -73,7 +73,7 @@ record ProvisioningTarget(
             return defaultValue;
         }
         if (value instanceof Map || value instanceof List) {
-            throw new StepFailure("resource '" + resource.name() + "': params." + name + " must be a single value");
+            throw StepFailure.configuration("resource '" + resource.name() + "': params." + name + " must be a single value");
         }
         return String.valueOf(value);
     }

@@ -78,14 +78,14 @@ public interface StepContext {
             return Optional.empty();
         }
         if (value instanceof Map || value instanceof List) {
-            throw new StepFailure("config." + key + " must be a single value");
+            throw StepFailure.configuration("config." + key + " must be a single value");
         }
         return Optional.of(String.valueOf(value));
     }
 
     default String requiredString(String key) {
         return string(key).filter(s -> !s.isBlank())
-                .orElseThrow(() -> new StepFailure("config." + key + " is required for " + type() + " steps"));
+                .orElseThrow(() -> StepFailure.configuration("config." + key + " is required for " + type() + " steps"));
     }
 
     @SuppressWarnings("unchecked")
@@ -103,7 +103,7 @@ public interface StepContext {
     default List<String> stringList(String key) {
         return list(key).stream().map(v -> {
             if (v instanceof Map || v instanceof List) {
-                throw new StepFailure("config." + key + " must be a list of values");
+                throw StepFailure.configuration("config." + key + " must be a list of values");
             }
             return String.valueOf(v);
         }).toList();
@@ -118,7 +118,7 @@ public interface StepContext {
         if (value instanceof Map<?, ?> map) {
             return (Map<String, Object>) map;
         }
-        throw new StepFailure("config." + key + " must be a mapping");
+        throw StepFailure.configuration("config." + key + " must be a mapping");
     }
 
     default boolean flag(String key, boolean defaultValue) {
@@ -133,6 +133,6 @@ public interface StepContext {
         if (text.equals("true") || text.equals("false")) {
             return Boolean.parseBoolean(text);
         }
-        throw new StepFailure("config." + key + " must be true or false");
+        throw StepFailure.configuration("config." + key + " must be true or false");
     }
 }

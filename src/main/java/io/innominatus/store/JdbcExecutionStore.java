@@ -6,6 +6,7 @@ import io.innominatus.model.Execution;
 import io.innominatus.model.ExecutionEvent;
 import io.innominatus.model.ExecutionState;
 import io.innominatus.model.Phase;
+import io.innominatus.model.StepErrorKind;
 import io.innominatus.model.StepRun;
 import io.innominatus.model.StepState;
 import io.innominatus.model.WorkflowRun;
@@ -168,7 +169,8 @@ public class JdbcExecutionStore implements ExecutionStore {
             s.executeBatch();
         }
         try (PreparedStatement s = c.prepareStatement("INSERT INTO step_runs (execution_id, workflow_id, step, position, type, "
-                + "phase, state, attempt, error, outputs_json, start_time, end_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + "phase, state, attempt, error, outputs_json, start_time, end_time, error_kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                + "?)")) {
             for (int i = 0; i < e.steps().size(); i++) {
                 StepRun step = e.steps().get(i);
                 s.setString(1, e.id());
@@ -183,6 +185,7 @@ public class JdbcExecutionStore implements ExecutionStore {
                 s.setString(10, JsonCodec.write(step.outputs()));
                 s.setObject(11, time(step.startTime()));
                 s.setObject(12, time(step.endTime()));
+                s.setString(13, kind(step));
                 s.addBatch();
             }
             s.executeBatch();
@@ -248,7 +251,8 @@ public class JdbcExecutionStore implements ExecutionStore {
             }
             if (!t.steps().isEmpty()) {
                 try (PreparedStatement s = c.prepareStatement("UPDATE step_runs SET state = ?, attempt = ?, error = ?, "
-                        + "outputs_json = ?, start_time = ?, end_time = ? WHERE execution_id = ? AND workflow_id = ? AND step = ?")) {
+                        + "outputs_json = ?, start_time = ?, end_time = ?, error_kind = ? WHERE execution_id = ? AND workflow_id = ? "
+                        + "AND step = ?")) {
                     for (StepRun step : t.steps()) {
                         s.setString(1, step.state().name());
                         s.setInt(2, step.attempt());
@@ -256,9 +260,10 @@ public class JdbcExecutionStore implements ExecutionStore {
                         s.setString(4, JsonCodec.write(step.outputs()));
                         s.setObject(5, time(step.startTime()));
                         s.setObject(6, time(step.endTime()));
-                        s.setString(7, t.executionId());
-                        s.setString(8, step.workflowId());
-                        s.setString(9, step.step());
+                        s.setString(7, kind(step));
+                        s.setString(8, t.executionId());
+                        s.setString(9, step.workflowId());
+                        s.setString(10, step.step());
                         s.addBatch();
                     }
                     s.executeBatch();
@@ -452,6 +457,10 @@ public class JdbcExecutionStore implements ExecutionStore {
         });
     }
 
+    private static String kind(StepRun step) {
+        return step.errorKind() == null ? null : step.errorKind().name();
+    }
+
     /** Loads executions with their steps and workflows, keeping the order of {@code ids}. */
     List<Execution> load(Connection c, List<String> ids) throws SQLException {
         if (ids.isEmpty()) {
@@ -460,13 +469,14 @@ public class JdbcExecutionStore implements ExecutionStore {
         String in = String.join(", ", Collections.nCopies(ids.size(), "?"));
         Map<String, List<StepRun>> steps = new HashMap<>();
         try (PreparedStatement s = c.prepareStatement("SELECT execution_id, workflow_id, step, type, phase, state, attempt, error, "
-                + "outputs_json, start_time, end_time FROM step_runs WHERE execution_id IN (" + in + ") ORDER BY position")) {
+                + "outputs_json, start_time, end_time, error_kind FROM step_runs WHERE execution_id IN (" + in + ") ORDER BY position")) {
             bind(s, ids);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     steps.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(new StepRun(rs.getString(2),
                             rs.getString(3), rs.getString(4), Phase.valueOf(rs.getString(5)), StepState.valueOf(rs.getString(6)),
-                            rs.getInt(7), rs.getString(8), JsonCodec.outputs(rs.getString(9)), instant(rs, 10), instant(rs, 11)));
+                            rs.getInt(7), rs.getString(8), JsonCodec.outputs(rs.getString(9)), instant(rs, 10), instant(rs, 11),
+                            rs.getString(12) == null ? null : StepErrorKind.valueOf(rs.getString(12))));
                 }
             }
         }

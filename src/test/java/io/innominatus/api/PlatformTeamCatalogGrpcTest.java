@@ -267,7 +267,7 @@ class PlatformTeamCatalogGrpcTest extends GrpcTestSupport {
                 == io.innominatus.api.workflow.v1.Severity.SEVERITY_ERROR), reloaded::toString);
         assertTrue(reloaded.getDiagnosticsList().stream().anyMatch(d -> d.getCode().equals("NOT_A_WORKFLOW")
                 && d.getFile().equals("platform/site.yml")), reloaded::toString);
-        assertEquals(5, reloaded.getPlatformWorkflowCount(), reloaded::toString);
+        assertEquals(6, reloaded.getPlatformWorkflowCount(), reloaded::toString);
 
         Path admin = PlatformTeamCatalogProfile.file("admin-config.yaml");
         String original = Files.readString(admin);
@@ -288,6 +288,37 @@ class PlatformTeamCatalogGrpcTest extends GrpcTestSupport {
             Files.writeString(admin, original);
             assertTrue(policies.reloadCatalog(ReloadCatalogRequest.getDefaultInstance()).getActivated());
         }
+    }
+
+    // ---- typed step failures: only retryable ones are retried ----
+
+    @Test
+    void aStepsRetryPolicyRetriesItsOwnFailuresButNotAConfigurationError() {
+        Execution done = run("platform/retries", SHIPPING_WEB, false);
+        assertEquals(ExecutionState.EXECUTION_STATE_FAILED, done.getState());
+
+        StepExecution failing = step(done, "exits-non-zero");
+        assertEquals(StepState.STEP_STATE_FAILED, failing.getState());
+        assertEquals(2, failing.getAttempt(), "a non-zero exit is the step's own failure: its retry policy applies");
+        assertEquals(io.innominatus.api.workflow.v1.StepErrorKind.STEP_ERROR_KIND_STEP_FAILED, failing.getErrorKind());
+
+        StepExecution misconfigured = step(done, "misconfigured");
+        assertEquals(StepState.STEP_STATE_FAILED, misconfigured.getState());
+        assertEquals(1, misconfigured.getAttempt(), "a configuration error fails the same way every time: not retried");
+        assertEquals(io.innominatus.api.workflow.v1.StepErrorKind.STEP_ERROR_KIND_CONFIGURATION,
+                misconfigured.getErrorKind());
+        assertTrue(misconfigured.getError().contains("no-such-directory"), misconfigured.getError());
+        assertTrue(logs(done, "misconfigured").stream().anyMatch(line -> line.contains("not retried: a configuration error")),
+                logs(done, "misconfigured").toString());
+
+        // The step's own event says the same, for watchers.
+        List<ExecutionEvent> finished = history(workflows, done.getExecutionId()).stream()
+                .filter(e -> e.hasStepFinished() && e.getStepFinished().getState() == StepState.STEP_STATE_FAILED).toList();
+        assertEquals(2, finished.size(), finished.toString());
+        assertTrue(finished.stream().anyMatch(e -> e.getStepFinished().getStep().equals("misconfigured")
+                && e.getStepFinished().getErrorKind() == io.innominatus.api.workflow.v1.StepErrorKind.STEP_ERROR_KIND_CONFIGURATION));
+        assertEquals(io.innominatus.api.workflow.v1.StepErrorKind.STEP_ERROR_KIND_UNSPECIFIED,
+                step(done, "start").getErrorKind(), "a step that did not fail has no error kind");
     }
 
     // ---- items 11 and 14: a cancelled, then retried execution ----

@@ -10,6 +10,7 @@ import io.innominatus.api.workflow.v1.ExecutionState;
 import io.innominatus.api.workflow.v1.PhaseFinished;
 import io.innominatus.api.workflow.v1.PhaseStarted;
 import io.innominatus.api.workflow.v1.StateChanged;
+import io.innominatus.api.workflow.v1.StepErrorKind;
 import io.innominatus.api.workflow.v1.StepExecution;
 import io.innominatus.api.workflow.v1.StepFinished;
 import io.innominatus.api.workflow.v1.StepLog;
@@ -71,7 +72,8 @@ public final class ExecutionMapper {
                     .setError(step.error())
                     .putAllOutputs(step.outputs())
                     .setType(step.type())
-                    .setPhase(CatalogMapper.toProto(step.phase()));
+                    .setPhase(CatalogMapper.toProto(step.phase()))
+                    .setErrorKind(toProto(step.errorKind()));
             if (step.startTime() != null) {
                 s.setStartTime(timestamp(step.startTime()));
             }
@@ -156,7 +158,7 @@ public final class ExecutionMapper {
         } else if (p instanceof EventPayload.StepFinished e) {
             builder.setStepFinished(StepFinished.newBuilder().setWorkflowId(e.workflowId()).setStep(e.step())
                     .setState(toProto(e.state())).putAllOutputs(e.outputs()).setError(e.error()).setAttempt(e.attempt())
-                    .setDurationMs(e.durationMs()));
+                    .setDurationMs(e.durationMs()).setErrorKind(toProto(e.errorKind())));
         } else if (p instanceof EventPayload.ApprovalRequested e) {
             builder.setApprovalRequested(ApprovalRequested.newBuilder().setPlanDigest(e.planDigest())
                     .setEnvironment(e.environment()).setRequestedBy(e.requestedBy()));
@@ -165,6 +167,19 @@ public final class ExecutionMapper {
                     .setComment(e.comment() == null ? "" : e.comment()).setPlanDigest(e.planDigest()));
         }
         return builder.build();
+    }
+
+    public static StepErrorKind toProto(io.innominatus.model.StepErrorKind kind) {
+        if (kind == null) {
+            return StepErrorKind.STEP_ERROR_KIND_UNSPECIFIED;
+        }
+        return switch (kind) {
+            case STEP_FAILED -> StepErrorKind.STEP_ERROR_KIND_STEP_FAILED;
+            case TRANSIENT -> StepErrorKind.STEP_ERROR_KIND_TRANSIENT;
+            case TIMEOUT -> StepErrorKind.STEP_ERROR_KIND_TIMEOUT;
+            case CONFIGURATION -> StepErrorKind.STEP_ERROR_KIND_CONFIGURATION;
+            case CANCELLED -> StepErrorKind.STEP_ERROR_KIND_CANCELLED;
+        };
     }
 
     public static ExecutionKind toProto(io.innominatus.model.DeploymentPlan.Kind kind) {
