@@ -1,8 +1,11 @@
 /**
  * The reactive executor: an explicit state machine per execution ({@link io.innominatus.execute.ExecutionRun})
  * that runs a plan phase by phase, workflows in order, steps sequentially or as a DAG, with conditions,
- * interpolation, timeouts, retries, cancellation and approvals; admission control; and the event streams
- * that watchers read. Every change is committed to the store, with its events, before it is published.
+ * interpolation, timeouts, retries (of retryable step failures only) and approvals; admission
+ * ({@link io.innominatus.execute.Admission}: {@code LocalAdmission} alone on a store, {@code ReplicaAdmission}
+ * with the {@code ReplicaCoordinator} on a shared PostgreSQL, so the engine never asks which it has); and the
+ * event streams that watchers read. Every change is checked against the lifecycle's transition table and
+ * committed to the store, with its events, before it is published.
  *
  * <p>Depends on {@code model}, {@code parse} (expressions, paths), {@code steps} (the executor SPI) and
  * {@code store} (the port).
