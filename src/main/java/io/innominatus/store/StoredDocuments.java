@@ -15,6 +15,7 @@ import io.innominatus.model.RetryPolicy;
 import io.innominatus.model.ScoreWorkload;
 import io.innominatus.model.SourceLocation;
 import io.innominatus.model.StepDefinition;
+import io.innominatus.model.StepErrorKind;
 import io.innominatus.model.StepState;
 import io.innominatus.model.Tier;
 import io.innominatus.model.Trigger;
@@ -59,6 +60,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         ScoreWorkload.ResourceRequest.class,
         SourceLocation.class,
         StepDefinition.class,
+        StepErrorKind.class,
         StepState.class,
         Tier.class,
         Trigger.class,
