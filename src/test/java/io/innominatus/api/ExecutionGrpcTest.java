@@ -266,7 +266,7 @@ class ExecutionGrpcTest extends GrpcTestSupport {
                 && e.getStepLog().getLine().startsWith("appended to ")), events::toString);
         assertTrue(policies().listStepTypes(io.innominatus.api.policy.v1.ListStepTypesRequest.getDefaultInstance())
                 .getStepTypesList().stream().anyMatch(t -> t.getType().equals("release-notes") && t.getRegistered()
-                        && t.getSource().equals("admin-config")));
+                        && t.getSource() == io.innominatus.api.policy.v1.StepTypeSource.STEP_TYPE_SOURCE_ADMIN_CONFIG));
     }
 
     private io.innominatus.api.policy.v1.PolicyServiceGrpc.PolicyServiceBlockingStub policies() {
