@@ -197,6 +197,29 @@ class ExecutionGrpcTest extends GrpcTestSupport {
     }
 
     @Test
+    void decisionsAndRetriesOutsideTheirStatesFailAsDocumented() {
+        Execution waiting = run("platform/diagnostics", uniqueApp(), "production");
+        assertEquals(ExecutionState.EXECUTION_STATE_AWAITING_APPROVAL, waiting.getState());
+        String id = waiting.getExecutionId();
+        // RetryExecution: only FAILED or CANCELLED executions.
+        expectStatus(io.grpc.Status.Code.FAILED_PRECONDITION, () -> workflows.retryExecution(
+                RetryExecutionRequest.newBuilder().setExecutionId(id).build()));
+        // RejectExecution: a given plan_digest must match.
+        Status mismatch = expectStatus(io.grpc.Status.Code.FAILED_PRECONDITION, () -> workflows.rejectExecution(
+                RejectExecutionRequest.newBuilder().setExecutionId(id).setPlanDigest("0".repeat(64)).build()));
+        assertEquals("PLAN_DIGEST_MISMATCH", detail(mismatch, ErrorInfo.class).orElseThrow().getReason());
+        assertEquals(ExecutionState.EXECUTION_STATE_REJECTED, workflows.rejectExecution(
+                RejectExecutionRequest.newBuilder().setExecutionId(id).build()).getExecution().getState());
+        // Neither decision applies to an execution that no longer waits.
+        expectStatus(io.grpc.Status.Code.FAILED_PRECONDITION, () -> workflows.approveExecution(ApproveExecutionRequest.newBuilder()
+                .setExecutionId(id).setPlanDigest(waiting.getPlan().getPlanDigest()).build()));
+        expectStatus(io.grpc.Status.Code.FAILED_PRECONDITION, () -> workflows.rejectExecution(
+                RejectExecutionRequest.newBuilder().setExecutionId(id).build()));
+        expectStatus(io.grpc.Status.Code.FAILED_PRECONDITION, () -> workflows.retryExecution(
+                RetryExecutionRequest.newBuilder().setExecutionId(id).build()));
+    }
+
+    @Test
     void rejectedRunsNeverStart() {
         Execution waiting = run("platform/failure-drill", uniqueApp(), "production");
         Execution rejected = workflows.rejectExecution(RejectExecutionRequest.newBuilder()
