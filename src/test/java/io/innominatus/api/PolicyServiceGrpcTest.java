@@ -37,6 +37,11 @@ class PolicyServiceGrpcTest extends GrpcTestSupport {
         assertEquals(io.innominatus.api.policy.v1.VaultAccess.VAULT_ACCESS_READ_ONLY, p.getSecretsAccess().getVault());
         assertEquals(List.of("admin-config.yaml", "policies/organization-policies.yaml"),
                 response.getSourcesList().stream().map(PolicySource::getFile).toList());
+        assertEquals(List.of(io.innominatus.api.policy.v1.PolicySourceKind.POLICY_SOURCE_KIND_ADMIN_CONFIG,
+                        io.innominatus.api.policy.v1.PolicySourceKind.POLICY_SOURCE_KIND_WORKFLOW_POLICIES),
+                response.getSourcesList().stream().map(PolicySource::getKind).toList());
+        assertEquals(io.innominatus.api.policy.v1.KubernetesAccess.KUBERNETES_ACCESS_NAMESPACE_SCOPED,
+                p.getSecretsAccess().getKubernetes());
     }
 
     @Test
