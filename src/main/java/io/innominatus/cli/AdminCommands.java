@@ -47,12 +47,12 @@ final class AdminCommands {
             field("Allowed environments", allowed(p.getAllowedEnvironmentsList(), "any"));
             field("Require approval in", list(p.getRequireApprovalList(), "none"));
             field("Allowed executors", allowed(p.getAllowedExecutorsList(), "anyone"));
-            field("Secrets access", "vault " + Text.orDash(p.getSecretsAccess().getVault()) + ", kubernetes "
-                    + Text.orDash(p.getSecretsAccess().getKubernetes()));
+            field("Secrets access", "vault " + Text.vaultAccess(p.getSecretsAccess().getVault()) + ", kubernetes "
+                    + Text.kubernetesAccess(p.getSecretsAccess().getKubernetes()));
             out().println();
             out().println("Sources:");
             for (PolicySource source : response.getSourcesList()) {
-                out().println("  " + source.getFile() + " (" + source.getKind() + (source.getName().isEmpty() ? "" : " "
+                out().println("  " + source.getFile() + " (" + Text.kind(source.getKind()) + (source.getName().isEmpty() ? "" : " "
                         + source.getName()) + ")");
             }
             return ExitCodes.OK;
@@ -96,7 +96,7 @@ final class AdminCommands {
             }
             Table table = new Table("TYPE", "ALLOWED", "EXECUTOR", "SOURCE", "DESCRIPTION");
             for (StepType t : all.getStepTypesList()) {
-                table.row(t.getType(), style().yesNo(t.getAllowed()), style().yesNo(t.getRegistered()), Text.orDash(t.getSource()),
+                table.row(t.getType(), style().yesNo(t.getAllowed()), style().yesNo(t.getRegistered()), Text.source(t.getSource()),
                         t.getDescription());
             }
             table.print(out(), style());

@@ -35,7 +35,7 @@ final class Events {
             case STEP_FINISHED -> {
                 var f = e.getStepFinished();
                 String state = Text.state(f.getState());
-                String took = f.getState() == StepState.STEP_STATE_SKIPPED ? "" : " in " + Text.duration(Duration.ofMillis(f.getDurationMs()));
+                String took = f.getState() == StepState.STEP_STATE_SKIPPED ? "" : " in " + Text.duration(Text.javaDuration(f.getDuration()));
                 String error = f.getError();
                 if (f.getState() == StepState.STEP_STATE_SKIPPED && error.startsWith("skipped: ")) {
                     error = error.substring("skipped: ".length());

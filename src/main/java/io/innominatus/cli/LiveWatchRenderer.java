@@ -150,7 +150,7 @@ final class LiveWatchRenderer implements WatchRenderer {
             case STEP_FINISHED -> {
                 StepView s = step(e.getStepFinished().getWorkflowId(), e.getStepFinished().getStep());
                 s.state = e.getStepFinished().getState();
-                s.durationMs = e.getStepFinished().getDurationMs();
+                s.durationMs = Text.javaDuration(e.getStepFinished().getDuration()).toMillis();
                 s.attempt = Math.max(s.attempt, e.getStepFinished().getAttempt());
             }
             case STEP_LOG -> {

@@ -47,6 +47,47 @@ final class Text {
         };
     }
 
+    /** Vault access as admin-config spells it. */
+    static String vaultAccess(io.innominatus.api.policy.v1.VaultAccess access) {
+        return switch (access) {
+            case VAULT_ACCESS_READ_ONLY -> "read-only";
+            case VAULT_ACCESS_READ_WRITE -> "read-write";
+            default -> "-";
+        };
+    }
+
+    /** Kubernetes access as admin-config spells it. */
+    static String kubernetesAccess(io.innominatus.api.policy.v1.KubernetesAccess access) {
+        return switch (access) {
+            case KUBERNETES_ACCESS_NAMESPACE_SCOPED -> "namespace-scoped";
+            case KUBERNETES_ACCESS_CLUSTER -> "cluster";
+            default -> "-";
+        };
+    }
+
+    /** Where a step type comes from, as the tables say it. */
+    static String source(io.innominatus.api.policy.v1.StepTypeSource source) {
+        return switch (source) {
+            case STEP_TYPE_SOURCE_BUILT_IN -> "built-in";
+            case STEP_TYPE_SOURCE_ADMIN_CONFIG -> "admin-config";
+            default -> "-";
+        };
+    }
+
+    /** A policy source's kind as the document's {@code kind} spells it. */
+    static String kind(io.innominatus.api.policy.v1.PolicySourceKind kind) {
+        return switch (kind) {
+            case POLICY_SOURCE_KIND_ADMIN_CONFIG -> "AdminConfig";
+            case POLICY_SOURCE_KIND_WORKFLOW_POLICIES -> "WorkflowPolicies";
+            default -> "-";
+        };
+    }
+
+    /** A protobuf duration as a {@link Duration}. */
+    static Duration javaDuration(com.google.protobuf.Duration d) {
+        return Duration.ofSeconds(d.getSeconds(), d.getNanos());
+    }
+
     /** A step's {@code when} as the workflow YAML spells it. */
     static String when(io.innominatus.api.workflow.v1.StepWhen when) {
         return switch (when) {

@@ -197,6 +197,29 @@ class ExecutionGrpcTest extends GrpcTestSupport {
     }
 
     @Test
+    void decisionsAndRetriesOutsideTheirStatesFailAsDocumented() {
+        Execution waiting = run("platform/diagnostics", uniqueApp(), "production");
+        assertEquals(ExecutionState.EXECUTION_STATE_AWAITING_APPROVAL, waiting.getState());
+        String id = waiting.getExecutionId();
+        // RetryExecution: only FAILED or CANCELLED executions.
+        expectStatus(io.grpc.Status.Code.FAILED_PRECONDITION, () -> workflows.retryExecution(
+                RetryExecutionRequest.newBuilder().setExecutionId(id).build()));
+        // RejectExecution: a given plan_digest must match.
+        Status mismatch = expectStatus(io.grpc.Status.Code.FAILED_PRECONDITION, () -> workflows.rejectExecution(
+                RejectExecutionRequest.newBuilder().setExecutionId(id).setPlanDigest("0".repeat(64)).build()));
+        assertEquals("PLAN_DIGEST_MISMATCH", detail(mismatch, ErrorInfo.class).orElseThrow().getReason());
+        assertEquals(ExecutionState.EXECUTION_STATE_REJECTED, workflows.rejectExecution(
+                RejectExecutionRequest.newBuilder().setExecutionId(id).build()).getExecution().getState());
+        // Neither decision applies to an execution that no longer waits.
+        expectStatus(io.grpc.Status.Code.FAILED_PRECONDITION, () -> workflows.approveExecution(ApproveExecutionRequest.newBuilder()
+                .setExecutionId(id).setPlanDigest(waiting.getPlan().getPlanDigest()).build()));
+        expectStatus(io.grpc.Status.Code.FAILED_PRECONDITION, () -> workflows.rejectExecution(
+                RejectExecutionRequest.newBuilder().setExecutionId(id).build()));
+        expectStatus(io.grpc.Status.Code.FAILED_PRECONDITION, () -> workflows.retryExecution(
+                RetryExecutionRequest.newBuilder().setExecutionId(id).build()));
+    }
+
+    @Test
     void rejectedRunsNeverStart() {
         Execution waiting = run("platform/failure-drill", uniqueApp(), "production");
         Execution rejected = workflows.rejectExecution(RejectExecutionRequest.newBuilder()
@@ -266,7 +289,7 @@ class ExecutionGrpcTest extends GrpcTestSupport {
                 && e.getStepLog().getLine().startsWith("appended to ")), events::toString);
         assertTrue(policies().listStepTypes(io.innominatus.api.policy.v1.ListStepTypesRequest.getDefaultInstance())
                 .getStepTypesList().stream().anyMatch(t -> t.getType().equals("release-notes") && t.getRegistered()
-                        && t.getSource().equals("admin-config")));
+                        && t.getSource() == io.innominatus.api.policy.v1.StepTypeSource.STEP_TYPE_SOURCE_ADMIN_CONFIG));
     }
 
     private io.innominatus.api.policy.v1.PolicyServiceGrpc.PolicyServiceBlockingStub policies() {

@@ -34,9 +34,14 @@ class PolicyServiceGrpcTest extends GrpcTestSupport {
         assertEquals(1800, p.getMaxWorkflowDuration().getSeconds());
         assertEquals(10, p.getMaxConcurrentWorkflows());
         assertEquals(List.of("production"), p.getRequireApprovalList());
-        assertEquals("read-only", p.getSecretsAccess().getVault());
+        assertEquals(io.innominatus.api.policy.v1.VaultAccess.VAULT_ACCESS_READ_ONLY, p.getSecretsAccess().getVault());
         assertEquals(List.of("admin-config.yaml", "policies/organization-policies.yaml"),
                 response.getSourcesList().stream().map(PolicySource::getFile).toList());
+        assertEquals(List.of(io.innominatus.api.policy.v1.PolicySourceKind.POLICY_SOURCE_KIND_ADMIN_CONFIG,
+                        io.innominatus.api.policy.v1.PolicySourceKind.POLICY_SOURCE_KIND_WORKFLOW_POLICIES),
+                response.getSourcesList().stream().map(PolicySource::getKind).toList());
+        assertEquals(io.innominatus.api.policy.v1.KubernetesAccess.KUBERNETES_ACCESS_NAMESPACE_SCOPED,
+                p.getSecretsAccess().getKubernetes());
     }
 
     @Test
@@ -58,7 +63,7 @@ class PolicyServiceGrpcTest extends GrpcTestSupport {
         List<String> types = response.getStepTypesList().stream().map(StepType::getType).toList();
         assertTrue(types.containsAll(List.of("exec", "validation", "kubernetes", "terraform", "resource-provisioning")));
         assertTrue(response.getStepTypesList().stream().allMatch(StepType::getAllowed));
-        assertEquals("built-in", response.getStepTypes(0).getSource());
+        assertEquals(io.innominatus.api.policy.v1.StepTypeSource.STEP_TYPE_SOURCE_BUILT_IN, response.getStepTypes(0).getSource());
     }
 
     @Test

@@ -65,6 +65,33 @@ class ServerReflectionGrpcTest extends GrpcTestSupport {
     }
 
     @Test
+    void fieldBehaviorAnnotationsComeWithTheirDefinition() throws Exception {
+        ServerReflectionResponse response = ask(ServerReflectionRequest.newBuilder()
+                .setFileContainingSymbol("innominatus.workflow.v1.WorkflowService").build());
+        Map<String, FileDescriptorProto> files = files(response);
+        assertTrue(files.containsKey("google/api/field_behavior.proto"), files.keySet()::toString);
+        assertTrue(files.containsKey("google/protobuf/descriptor.proto"), files.keySet()::toString);
+        com.google.protobuf.ExtensionRegistry registry = com.google.protobuf.ExtensionRegistry.newInstance();
+        com.google.api.FieldBehaviorProto.registerAllExtensions(registry);
+        for (ByteString bytes : response.getFileDescriptorResponse().getFileDescriptorProtoList()) {
+            FileDescriptorProto file = FileDescriptorProto.parseFrom(bytes, registry);
+            if (file.getName().equals("innominatus/workflow/v1/workflow_service.proto")) {
+                DescriptorProto request = message(file, "GetWorkflowRequest");
+                assertEquals(List.of(com.google.api.FieldBehavior.REQUIRED),
+                        field(request, "workflow_id").getOptions().getExtension(com.google.api.FieldBehaviorProto.fieldBehavior));
+            }
+            if (file.getName().equals("innominatus/workflow/v1/execution.proto")) {
+                assertEquals(List.of(com.google.api.FieldBehavior.OUTPUT_ONLY), field(message(file, "Execution"), "execution_id")
+                        .getOptions().getExtension(com.google.api.FieldBehaviorProto.fieldBehavior));
+            }
+        }
+        // The extension itself resolves, so a client can show the annotation by name.
+        ServerReflectionResponse extension = ask(ServerReflectionRequest.newBuilder()
+                .setFileContainingSymbol("google.api.field_behavior").build());
+        assertTrue(extension.hasFileDescriptorResponse(), extension.getErrorResponse()::toString);
+    }
+
+    @Test
     void anUnknownSymbolIsNotFound() throws Exception {
         ServerReflectionResponse response = ask(ServerReflectionRequest.newBuilder().setFileContainingSymbol("no.such.Thing").build());
         assertEquals(Status.Code.NOT_FOUND.value(), response.getErrorResponse().getErrorCode());

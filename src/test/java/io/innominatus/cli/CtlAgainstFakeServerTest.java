@@ -118,7 +118,7 @@ class CtlAgainstFakeServerTest {
                 event(4, e -> e.setStepStarted(StepStarted.newBuilder().setWorkflowId("platform/drill").setStep("probe")
                         .setAttempt(1).setType("exec"))),
                 event(5, e -> e.setStepFinished(StepFinished.newBuilder().setWorkflowId("platform/drill").setStep("probe")
-                        .setState(StepState.STEP_STATE_SUCCEEDED).setAttempt(1).setDurationMs(1200))),
+                        .setState(StepState.STEP_STATE_SUCCEEDED).setAttempt(1).setDuration(com.google.protobuf.Duration.newBuilder().setSeconds(1).setNanos(200_000_000)))),
                 event(6, e -> e.setStateChanged(StateChanged.newBuilder().setFrom(ExecutionState.EXECUTION_STATE_RUNNING)
                         .setTo(ExecutionState.EXECUTION_STATE_SUCCEEDED))));
 

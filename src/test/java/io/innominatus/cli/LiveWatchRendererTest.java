@@ -80,7 +80,7 @@ class LiveWatchRendererTest {
                 "deployment      [--------------------] 0/2"), view.frame(false));
 
         view.event(event(2200, e -> e.setStepFinished(StepFinished.newBuilder().setWorkflowId("platform/scan").setStep("scan")
-                .setState(StepState.STEP_STATE_SUCCEEDED).setAttempt(1).setDurationMs(1200))));
+                .setState(StepState.STEP_STATE_SUCCEEDED).setAttempt(1).setDuration(com.google.protobuf.Duration.newBuilder().setSeconds(1).setNanos(200_000_000)))));
         view.event(event(2300, e -> e.setPhaseFinished(PhaseFinished.newBuilder().setPhase(Phase.PHASE_PRE_DEPLOYMENT)
                 .setSucceeded(true))));
         view.event(event(2300, e -> e.setPhaseStarted(PhaseStarted.newBuilder().setPhase(Phase.PHASE_DEPLOYMENT))));
@@ -102,7 +102,7 @@ class LiveWatchRendererTest {
         assertTrue(text.substring(log).contains("\u001b[2Kdeployment      [--------------------] 0/2\n"), text);
 
         view.event(event(4000, e -> e.setStepFinished(StepFinished.newBuilder().setWorkflowId("applications/shop/app-deployment")
-                .setStep("deploy").setState(StepState.STEP_STATE_FAILED).setAttempt(2).setDurationMs(1600)
+                .setStep("deploy").setState(StepState.STEP_STATE_FAILED).setAttempt(2).setDuration(com.google.protobuf.Duration.newBuilder().setSeconds(1).setNanos(600_000_000))
                 .setError("exit 1"))));
         view.event(event(4000, e -> e.setStepFinished(StepFinished.newBuilder().setWorkflowId("applications/shop/app-deployment")
                 .setStep("smoke-test").setState(StepState.STEP_STATE_SKIPPED).setError("skipped: an earlier step failed"))));

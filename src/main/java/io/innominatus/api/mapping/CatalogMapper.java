@@ -137,7 +137,7 @@ public final class CatalogMapper {
                 .setAllowed(type.allowed())
                 .setRegistered(type.registered())
                 .setDescription(type.description())
-                .setSource(type.source())
+                .setSource(stepTypeSource(type.source()))
                 .build();
     }
 
@@ -168,8 +168,8 @@ public final class CatalogMapper {
                 .addAllRequireApproval(p.requireApproval())
                 .addAllAllowedExecutors(p.allowedExecutors().inForce())
                 .setSecretsAccess(SecretsAccess.newBuilder()
-                        .setVault(p.vaultAccess())
-                        .setKubernetes(p.kubernetesAccess()));
+                        .setVault(vaultAccess(p.vaultAccess()))
+                        .setKubernetes(kubernetesAccess(p.kubernetesAccess())));
         if (p.maxWorkflowDuration() != null) {
             builder.setMaxWorkflowDuration(duration(p.maxWorkflowDuration()));
         }
@@ -178,8 +178,46 @@ public final class CatalogMapper {
 
     public static List<PolicySource> sources(io.innominatus.model.EffectivePolicies p) {
         return p.sources().stream()
-                .map(s -> PolicySource.newBuilder().setFile(s.file()).setKind(s.kind()).setName(s.name()).build())
+                .map(s -> PolicySource.newBuilder().setFile(s.file()).setKind(policySourceKind(s.kind())).setName(s.name()).build())
                 .toList();
+    }
+
+    /** A step type's origin as the catalog names it ({@code built-in}, {@code admin-config}). */
+    public static io.innominatus.api.policy.v1.StepTypeSource stepTypeSource(String source) {
+        return switch (source) {
+            case "built-in" -> io.innominatus.api.policy.v1.StepTypeSource.STEP_TYPE_SOURCE_BUILT_IN;
+            case "admin-config" -> io.innominatus.api.policy.v1.StepTypeSource.STEP_TYPE_SOURCE_ADMIN_CONFIG;
+            default -> io.innominatus.api.policy.v1.StepTypeSource.STEP_TYPE_SOURCE_UNSPECIFIED;
+        };
+    }
+
+    /** The policy merger's source kinds ({@code AdminConfig}, {@code WorkflowPolicies}). */
+    public static io.innominatus.api.policy.v1.PolicySourceKind policySourceKind(String kind) {
+        return switch (kind) {
+            case "AdminConfig" -> io.innominatus.api.policy.v1.PolicySourceKind.POLICY_SOURCE_KIND_ADMIN_CONFIG;
+            case "WorkflowPolicies" -> io.innominatus.api.policy.v1.PolicySourceKind.POLICY_SOURCE_KIND_WORKFLOW_POLICIES;
+            default -> io.innominatus.api.policy.v1.PolicySourceKind.POLICY_SOURCE_KIND_UNSPECIFIED;
+        };
+    }
+
+    public static io.innominatus.api.policy.v1.VaultAccess vaultAccess(String access) {
+        if (io.innominatus.model.EffectivePolicies.VAULT_READ_ONLY.equals(access)) {
+            return io.innominatus.api.policy.v1.VaultAccess.VAULT_ACCESS_READ_ONLY;
+        }
+        if (io.innominatus.model.EffectivePolicies.VAULT_READ_WRITE.equals(access)) {
+            return io.innominatus.api.policy.v1.VaultAccess.VAULT_ACCESS_READ_WRITE;
+        }
+        return io.innominatus.api.policy.v1.VaultAccess.VAULT_ACCESS_UNSPECIFIED;
+    }
+
+    public static io.innominatus.api.policy.v1.KubernetesAccess kubernetesAccess(String access) {
+        if (io.innominatus.model.EffectivePolicies.KUBERNETES_NAMESPACE_SCOPED.equals(access)) {
+            return io.innominatus.api.policy.v1.KubernetesAccess.KUBERNETES_ACCESS_NAMESPACE_SCOPED;
+        }
+        if (io.innominatus.model.EffectivePolicies.KUBERNETES_CLUSTER.equals(access)) {
+            return io.innominatus.api.policy.v1.KubernetesAccess.KUBERNETES_ACCESS_CLUSTER;
+        }
+        return io.innominatus.api.policy.v1.KubernetesAccess.KUBERNETES_ACCESS_UNSPECIFIED;
     }
 
     public static Duration duration(java.time.Duration d) {

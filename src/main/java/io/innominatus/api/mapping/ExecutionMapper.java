@@ -158,7 +158,8 @@ public final class ExecutionMapper {
         } else if (p instanceof EventPayload.StepFinished e) {
             builder.setStepFinished(StepFinished.newBuilder().setWorkflowId(e.workflowId()).setStep(e.step())
                     .setState(toProto(e.state())).putAllOutputs(e.outputs()).setError(e.error()).setAttempt(e.attempt())
-                    .setDurationMs(e.durationMs()).setErrorKind(toProto(e.errorKind())));
+                    .setDuration(CatalogMapper.duration(java.time.Duration.ofMillis(e.durationMs())))
+                    .setErrorKind(toProto(e.errorKind())));
         } else if (p instanceof EventPayload.ApprovalRequested e) {
             builder.setApprovalRequested(ApprovalRequested.newBuilder().setPlanDigest(e.planDigest())
                     .setEnvironment(e.environment()).setRequestedBy(e.requestedBy()));
