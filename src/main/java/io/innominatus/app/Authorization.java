@@ -99,9 +99,12 @@ public class Authorization {
         return Optional.of(products);
     }
 
-    /** Four eyes: whoever requested an execution may not approve it (when identities are known). */
+    /**
+     * Four eyes: whoever requested an execution may not approve or reject it (when identities are known),
+     * recognised by the token's {@code sub} rather than by a name that another token may carry too.
+     */
     public void checkNotRequester(Caller caller, String action, Execution execution) {
-        if (caller.authenticated() && caller.principal().equals(execution.requestedBy())) {
+        if (caller.authenticated() && execution.requestedBy(caller.principal(), caller.subject())) {
             boolean rejection = action.equals("RejectExecution");
             throw deny(caller, action, "execution/" + execution.id(), rejection ? "SELF_REJECTION" : "SELF_APPROVAL",
                     "the requester of an execution cannot " + (rejection ? "reject" : "approve") + " it; another approver must",

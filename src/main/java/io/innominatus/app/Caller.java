@@ -10,8 +10,10 @@ import java.util.Set;
  *     caller of a service without authentication (loopback only) and for calls without a token
  * @param groups groups from the token (leading {@code /} of group paths removed)
  * @param roles innominatus roles, with the roles they include
+ * @param subject the caller's stable identity (the token's {@code sub} claim); empty when there is none.
+ *     Display names ({@code principal}) may change or be reused; the four-eyes rule compares subjects.
  */
-public record Caller(String principal, boolean authenticated, Set<String> groups, Set<Role> roles) {
+public record Caller(String principal, boolean authenticated, Set<String> groups, Set<Role> roles, String subject) {
 
     /** A call without a token to a service that requires one. */
     public static final Caller ANONYMOUS = new Caller("anonymous", false, Set.of(), Set.of());
@@ -19,7 +21,12 @@ public record Caller(String principal, boolean authenticated, Set<String> groups
     /** The caller of a service running without authentication: it listens on loopback only and trusts it. */
     public static final Caller LOCAL = new Caller("anonymous", false, Set.of(), EnumSet.allOf(Role.class));
 
+    public Caller(String principal, boolean authenticated, Set<String> groups, Set<Role> roles) {
+        this(principal, authenticated, groups, roles, "");
+    }
+
     public Caller {
+        subject = subject == null ? "" : subject;
         groups = Set.copyOf(groups);
         roles = roles.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(roles));
     }

@@ -159,7 +159,7 @@ public class ExecutionService {
         String hash = CanonicalJson.sha256(request);
         try {
             return engine.submit(new ExecutionEngine.Submission(plan, scoreYaml, caller.principal(),
-                    requestId == null ? "" : requestId, hash, dryRun)).execution();
+                    requestId == null ? "" : requestId, hash, dryRun, caller.subject())).execution();
         } catch (StoreException.RequestConflict e) {
             throw new DomainException.AlreadyExists("REQUEST_ID_REUSED", e.getMessage(),
                     Map.of("request_id", requestId, "execution_id", e.existingExecutionId()));
@@ -238,13 +238,15 @@ public class ExecutionService {
             throw DomainException.InvalidInput.field("plan_digest", "required: the plan_digest of the plan being approved");
         }
         authorization.checkNotRequester(caller, "ApproveExecution", get(executionId, caller));
-        return await(() -> engine.approve(executionId, caller.principal(), planDigest, comment, caller.authenticated()));
+        return await(() -> engine.approve(executionId, caller.principal(), caller.subject(), planDigest, comment,
+                caller.authenticated()));
     }
 
     public Execution reject(String executionId, String planDigest, String comment, Caller caller) {
         checkExecutionId(executionId);
         authorization.checkNotRequester(caller, "RejectExecution", get(executionId, caller));
-        return await(() -> engine.reject(executionId, caller.principal(), planDigest, comment, caller.authenticated()));
+        return await(() -> engine.reject(executionId, caller.principal(), caller.subject(), planDigest, comment,
+                caller.authenticated()));
     }
 
     public Execution retry(String executionId, String comment, Caller caller) {

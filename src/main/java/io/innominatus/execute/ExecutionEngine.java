@@ -42,7 +42,14 @@ public final class ExecutionEngine implements ExecutionRun.Host {
      * @param requestHash identifies the request behind {@code requestId}; see {@link ExecutionStore#create}
      */
     public record Submission(DeploymentPlan plan, String scoreYaml, String requestedBy, String requestId, String requestHash,
-            boolean dryRun) {}
+            boolean dryRun, String requesterSubject) {
+
+        /** A submission whose requester has no stable identity (no authentication). */
+        public Submission(DeploymentPlan plan, String scoreYaml, String requestedBy, String requestId, String requestHash,
+                boolean dryRun) {
+            this(plan, scoreYaml, requestedBy, requestId, requestHash, dryRun, "");
+        }
+    }
 
     private final EngineServices services;
     private final Map<String, ExecutionRun> runs = new ConcurrentHashMap<>();
@@ -99,7 +106,7 @@ public final class ExecutionEngine implements ExecutionRun.Host {
         Instant now = services.clock().instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
         Execution execution = new Execution(UUID.randomUUID().toString(), plan.kind(), state, plan, submission.scoreYaml(),
                 steps, workflows, submission.requestedBy(), "", "", submission.requestId(), submission.dryRun(), "",
-                events.size(), now, null, null);
+                events.size(), now, null, null, submission.requesterSubject());
         ExecutionStore.Created created = services.store().create(new ExecutionStore.NewExecution(execution, events,
                 submission.requestHash(), AuditEvent.allowed(now, submission.requestedBy(), action(plan.kind()),
                         "execution/" + execution.id(), (submission.dryRun() ? "dry run of " : "") + plan.kind().name()
@@ -143,14 +150,15 @@ public final class ExecutionEngine implements ExecutionRun.Host {
         return command(executionId, run -> run.cancel(principal, comment));
     }
 
-    public CompletableFuture<Execution> approve(String executionId, String principal, String planDigest, String comment,
-            boolean selfApprovalForbidden) {
-        return command(executionId, run -> run.approve(principal, planDigest, comment, selfApprovalForbidden));
+    /** @param subject the approver's stable identity (token {@code sub}); empty when unknown */
+    public CompletableFuture<Execution> approve(String executionId, String principal, String subject, String planDigest,
+            String comment, boolean selfApprovalForbidden) {
+        return command(executionId, run -> run.approve(principal, subject, planDigest, comment, selfApprovalForbidden));
     }
 
-    public CompletableFuture<Execution> reject(String executionId, String principal, String planDigest, String comment,
-            boolean selfApprovalForbidden) {
-        return command(executionId, run -> run.reject(principal, planDigest, comment, selfApprovalForbidden));
+    public CompletableFuture<Execution> reject(String executionId, String principal, String subject, String planDigest,
+            String comment, boolean selfApprovalForbidden) {
+        return command(executionId, run -> run.reject(principal, subject, planDigest, comment, selfApprovalForbidden));
     }
 
     public CompletableFuture<Execution> retry(String executionId, String principal, String comment) {

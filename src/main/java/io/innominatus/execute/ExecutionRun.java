@@ -229,7 +229,7 @@ final class ExecutionRun {
         return new Execution(id, header.kind(), header.state(), plan, header.scoreYaml(), List.copyOf(steps.values()),
                 List.copyOf(workflows.values()), header.requestedBy(), header.approvedBy(), header.decisionComment(),
                 header.requestId(), header.dryRun(), header.error(), sequence, header.createTime(), header.startTime(),
-                header.endTime());
+                header.endTime(), header.requestedBySubject());
     }
 
     // ---- commands (from the engine) ------------------------------------------------------------
@@ -333,11 +333,12 @@ final class ExecutionRun {
     /**
      * @param selfApprovalForbidden true when identities are known: the requester may not approve
      */
-    CompletableFuture<Execution> approve(String principal, String planDigest, String comment, boolean selfApprovalForbidden) {
+    CompletableFuture<Execution> approve(String principal, String subject, String planDigest, String comment,
+            boolean selfApprovalForbidden) {
         return command(() -> {
             awaitingApproval("approve");
             checkDigest(planDigest, true);
-            if (selfApprovalForbidden && principal.equals(header.requestedBy())) {
+            if (selfApprovalForbidden && header.requestedBy(principal, subject)) {
                 throw new DomainException.PermissionDenied("SELF_APPROVAL", "the requester of an execution cannot approve it; "
                         + "another approver must", Map.of("execution_id", id));
             }
@@ -356,10 +357,15 @@ final class ExecutionRun {
         });
     }
 
-    CompletableFuture<Execution> reject(String principal, String planDigest, String comment, boolean selfApprovalForbidden) {
+    CompletableFuture<Execution> reject(String principal, String subject, String planDigest, String comment,
+            boolean selfApprovalForbidden) {
         return command(() -> {
             awaitingApproval("reject");
             checkDigest(planDigest, false);
+            if (selfApprovalForbidden && header.requestedBy(principal, subject)) {
+                throw new DomainException.PermissionDenied("SELF_REJECTION", "the requester of an execution cannot reject it; "
+                        + "another approver must", Map.of("execution_id", id));
+            }
             Change change = new Change();
             change.comment = redacted(comment);
             String reason = "rejected by " + principal + (change.comment.isBlank() ? "" : ": " + change.comment);
@@ -1104,7 +1110,7 @@ final class ExecutionRun {
     private Execution headerAfter(Change change) {
         return new Execution(id, header.kind(), change.state, plan, header.scoreYaml(), List.of(), List.of(),
                 header.requestedBy(), change.approvedBy, change.comment, header.requestId(), header.dryRun(), change.error,
-                sequence, header.createTime(), change.startTime, change.endTime);
+                sequence, header.createTime(), change.startTime, change.endTime, header.requestedBySubject());
     }
 
     /** Commits one transition to the store, then updates this run's state and publishes the events. */

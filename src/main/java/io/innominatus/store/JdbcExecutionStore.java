@@ -37,7 +37,8 @@ public class JdbcExecutionStore implements ExecutionStore {
 
     private static final String UNIQUE_VIOLATION = "23505";
     private static final String HEADER_COLUMNS = "id, kind, state, plan_json, plan_digest, score_yaml, requested_by, "
-            + "approved_by, decision_comment, request_id, dry_run, error, last_sequence, create_time, start_time, end_time";
+            + "approved_by, decision_comment, request_id, dry_run, error, last_sequence, create_time, start_time, end_time, "
+            + "requested_by_subject";
 
     /** Fenced commits keep the owner while the execution runs and clear it when it stops running. */
     private static final String FENCED_OWNER = ", owner_lease = CASE WHEN ? THEN owner_lease ELSE NULL END";
@@ -129,8 +130,8 @@ public class JdbcExecutionStore implements ExecutionStore {
         try (PreparedStatement s = c.prepareStatement("INSERT INTO executions (id, kind, application, product, environment, "
                 + "state, plan_json, plan_digest, catalog_digest, score_yaml, requested_by, approved_by, decision_comment, "
                 + "request_id, request_hash, dry_run, error, last_sequence, version, queue_order, create_time, start_time, "
-                + "end_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, nextval('execution_queue_order'), "
-                + "?, ?, ?)")) {
+                + "end_time, requested_by_subject) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, "
+                + "nextval('execution_queue_order'), ?, ?, ?, ?)")) {
             int i = 0;
             s.setString(++i, e.id());
             s.setString(++i, e.kind().name());
@@ -153,6 +154,7 @@ public class JdbcExecutionStore implements ExecutionStore {
             s.setObject(++i, time(e.createTime()));
             s.setObject(++i, time(e.startTime()));
             s.setObject(++i, time(e.endTime()));
+            s.setString(++i, e.requestedBySubject());
             s.executeUpdate();
         }
         try (PreparedStatement s = c.prepareStatement("INSERT INTO workflow_runs (execution_id, workflow_id, position, phase, "
@@ -508,7 +510,7 @@ public class JdbcExecutionStore implements ExecutionStore {
                             rs.getString("requested_by"), rs.getString("approved_by"), rs.getString("decision_comment"),
                             rs.getString("request_id"), rs.getBoolean("dry_run"), rs.getString("error"),
                             rs.getLong("last_sequence"), instant(rs, "create_time"), instant(rs, "start_time"),
-                            instant(rs, "end_time")));
+                            instant(rs, "end_time"), rs.getString("requested_by_subject")));
                 }
             }
         }

@@ -297,13 +297,13 @@ class ExecutionEngineTest {
         assertTrue(h.fake.calls.isEmpty());
 
         CompletionException wrongDigest = assertThrows(CompletionException.class,
-                () -> h.engine.approve(e.id(), "carol", "0".repeat(64), "", true).join());
+                () -> h.engine.approve(e.id(), "carol", "", "0".repeat(64), "", true).join());
         assertEquals("PLAN_DIGEST_MISMATCH", ((DomainException) wrongDigest.getCause()).reason());
         CompletionException self = assertThrows(CompletionException.class,
-                () -> h.engine.approve(e.id(), "alice", plan.planDigest(), "", true).join());
+                () -> h.engine.approve(e.id(), "alice", "", plan.planDigest(), "", true).join());
         assertEquals("SELF_APPROVAL", ((DomainException) self.getCause()).reason());
 
-        Execution approved = h.engine.approve(e.id(), "carol", plan.planDigest(), "looks good", true).join();
+        Execution approved = h.engine.approve(e.id(), "carol", "", plan.planDigest(), "looks good", true).join();
         assertEquals("carol", approved.approvedBy());
         Execution done = h.get(e.id());
         assertEquals(ExecutionState.SUCCEEDED, done.state());
@@ -316,12 +316,12 @@ class ExecutionEngineTest {
     void rejectionEndsTheExecutionWithoutRunningAnything() {
         WorkflowDefinition w = sequential("deploy", "deployment", "{name: apply, type: fake}");
         Execution e = h.submit(plan("shop", "production", true, null, w));
-        Execution rejected = h.engine.reject(e.id(), "carol", "", "not today", true).join();
+        Execution rejected = h.engine.reject(e.id(), "carol", "", "", "not today", true).join();
         assertEquals(ExecutionState.REJECTED, rejected.state());
         assertEquals("rejected by carol: not today", rejected.error());
         assertTrue(h.fake.calls.isEmpty());
         assertTrue(h.trace(e.id()).containsAll(List.of("rejected", "state:REJECTED")));
-        assertThrows(CompletionException.class, () -> h.engine.approve(e.id(), "carol", rejected.plan().planDigest(), "",
+        assertThrows(CompletionException.class, () -> h.engine.approve(e.id(), "carol", "", rejected.plan().planDigest(), "",
                 true).join());
     }
 

@@ -447,7 +447,7 @@ class ReplicasTest {
         Replica b = new Replica("b", 0);
         Execution e = a.submit(steps("shop", true, 2), "alice");
         assertEquals(ExecutionState.AWAITING_APPROVAL, stored(e.id()).state());
-        b.engine.approve(e.id(), "bob", e.plan().planDigest(), "ok", true).join();
+        b.engine.approve(e.id(), "bob", "", e.plan().planDigest(), "ok", true).join();
         await("the approved execution ends", () -> stored(e.id()).state().terminal());
         assertEquals(ExecutionState.SUCCEEDED, stored(e.id()).state());
         assertEquals("bob", stored(e.id()).approvedBy());

@@ -53,7 +53,9 @@ public class IdentityCallers implements CallerProvider {
                 roles.addAll(role.withIncluded());
             }
         }
-        return new Caller(identity.getPrincipal().getName(), true, groups, roles);
+        String subject = identity.getPrincipal() instanceof JsonWebToken token && token.getSubject() != null
+                ? token.getSubject() : "";
+        return new Caller(identity.getPrincipal().getName(), true, groups, roles, subject);
     }
 
     private Set<String> groups(SecurityIdentity identity) {

@@ -153,6 +153,29 @@ class SecurityGrpcTest extends GrpcTestSupport {
     }
 
     @Test
+    void theFourEyesRuleComparesTheTokensSubjectNotItsName() {
+        Execution waiting = run(DEPLOYING_APPROVER, "platform/failure-drill", "sub-" + UUID.randomUUID().toString()
+                .substring(0, 6), "production");
+        String digest = waiting.getPlan().getPlanDigest();
+        // The requester (sub "dana") under another name is still the requester.
+        String renamed = TokenIssuer.token("dana.smith", "dana", List.of("approver"));
+        ApproveExecutionRequest approve = ApproveExecutionRequest.newBuilder().setExecutionId(waiting.getExecutionId())
+                .setPlanDigest(digest).build();
+        RejectExecutionRequest reject = RejectExecutionRequest.newBuilder().setExecutionId(waiting.getExecutionId()).build();
+        assertEquals("SELF_APPROVAL", reason(expectStatus(Code.PERMISSION_DENIED, () -> as(renamed).approveExecution(approve))));
+        assertEquals("SELF_REJECTION", reason(expectStatus(Code.PERMISSION_DENIED, () -> as(renamed).rejectExecution(reject))));
+        List<AuditEvent> trail = auditOf("execution/" + waiting.getExecutionId());
+        assertEquals(List.of("dana.smith", "dana.smith"), trail.stream().limit(2).map(AuditEvent::getPrincipal).toList());
+        assertTrue(trail.stream().limit(2).allMatch(e -> e.getDecision() == AuditDecision.AUDIT_DECISION_DENIED), trail.toString());
+
+        // Another person (another sub) who happens to carry the requester's name is not the requester.
+        String namesake = TokenIssuer.token("dana", "dana-from-finance", List.of("approver"));
+        Execution approved = as(namesake).approveExecution(approve).getExecution();
+        assertEquals("dana", approved.getApprovedBy());
+        assertTrue(approved.getState() != ExecutionState.EXECUTION_STATE_AWAITING_APPROVAL, approved.getState().toString());
+    }
+
+    @Test
     void productionApprovalNeedsASecondPersonWithTheApproverRole() throws InterruptedException {
         Execution waiting = run(DEPLOYING_APPROVER, "platform/failure-drill", "four-eyes-" + UUID.randomUUID().toString()
                 .substring(0, 6), "production");
