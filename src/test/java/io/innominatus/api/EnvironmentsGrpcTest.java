@@ -193,6 +193,31 @@ class EnvironmentsGrpcTest extends GrpcTestSupport {
     }
 
     @Test
+    void readinessWaitsOutAnApiServersPassingErrorsButStopsAtOnceWhenItRefuses() {
+        // Five failed reads of the deployment while waiting for it, more than the client's own two retries
+        // absorb: the wait goes on and the deployment succeeds.
+        EnvironmentsTestResource.clusterB.expect().get().withPath("/apis/apps/v1/namespaces/retail-flaky-stg/deployments/flaky")
+                .andReturn(503, "{\"kind\":\"Status\",\"message\":\"etcd leader changed\"}").times(5);
+        Execution flaky = deploy(ORDERS.replace("name: orders", "name: flaky"), "staging", false);
+        assertTrue(logs(flaky).stream().anyMatch(l -> l.contains("reading Deployment/flaky failed") && l.contains("trying again")),
+                logs(flaky).toString());
+
+        // A refusal that asking again cannot change fails the step at once, naming the API server.
+        EnvironmentsTestResource.clusterB.expect().get()
+                .withPath("/apis/apps/v1/namespaces/retail-refused-stg/deployments/refused")
+                .andReturn(403, "{\"kind\":\"Status\",\"message\":\"deployments.apps is forbidden\"}").always();
+        Execution refused = finish(workflows.startDeployment(StartDeploymentRequest.newBuilder()
+                .setScoreYaml(ORDERS.replace("name: orders", "name: refused")).setEnvironment("staging").build()).getExecution());
+        assertEquals(ExecutionState.EXECUTION_STATE_FAILED, refused.getState());
+        var failed = refused.getStepsList().stream().filter(s -> s.getState() == StepState.STEP_STATE_FAILED).findFirst()
+                .orElseThrow();
+        assertTrue(failed.getError().contains("HTTP 403") && failed.getError().contains(":" + EnvironmentsTestResource.clusterB
+                .getPort()), failed.getError());
+        assertEquals(io.innominatus.api.workflow.v1.StepErrorKind.STEP_ERROR_KIND_CONFIGURATION, failed.getErrorKind());
+        assertEquals(1, failed.getAttempt());
+    }
+
+    @Test
     void aDeploymentThatFailedBeforeDeliveringAnythingLeavesNothingToUndeploy() {
         String unpinned = BILLING.replace("name: billing-api", "name: billing-latest").replace(":3.0.2", ":latest");
         Execution failed = finish(workflows.startDeployment(StartDeploymentRequest.newBuilder().setScoreYaml(unpinned)

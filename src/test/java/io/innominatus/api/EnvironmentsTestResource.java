@@ -1,7 +1,7 @@
 package io.innominatus.api;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.innominatus.steps.MockKubelet;
@@ -77,9 +77,15 @@ public class EnvironmentsTestResource implements QuarkusTestResourceLifecycleMan
         }
     }
 
+    /**
+     * A CRUD mock API server that also answers expectations first ({@code server.expect()…once()}), so that
+     * a test can make single requests fail as a real API server sometimes does.
+     */
     private static KubernetesMockServer cluster() throws IOException {
-        KubernetesMockServer server = new KubernetesMockServer(new io.fabric8.mockwebserver.Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(), false);
+        Map<io.fabric8.mockwebserver.ServerRequest, java.util.Queue<io.fabric8.mockwebserver.ServerResponse>> responses =
+                new HashMap<>();
+        KubernetesMockServer server = new KubernetesMockServer(new io.fabric8.mockwebserver.Context(), new MockWebServer(),
+                responses, new KubernetesMixedDispatcher(responses), false);
         server.init(InetAddress.getLoopbackAddress(), 0);
         return server;
     }
