@@ -42,7 +42,8 @@ class IndependentClientTest extends GrpcTestSupport {
     void pythonDeploymentToolSeesTheContract(@TempDir Path rpcProtos) throws Exception {
         Assumptions.assumeTrue(grpcioAvailable(),
                 "SKIPPED: python3 with grpcio and grpc_tools is not installed (Debian: python3-grpcio python3-grpc-tools)");
-        for (String proto : List.of("google/rpc/status.proto")) {
+        // The contract imports these from the API common protos; the tool compiles them from the classpath copies.
+        for (String proto : List.of("google/rpc/status.proto", "google/api/field_behavior.proto")) {
             try (InputStream in = getClass().getClassLoader().getResourceAsStream(proto)) {
                 Path target = rpcProtos.resolve(proto);
                 Files.createDirectories(target.getParent());
