@@ -3,18 +3,15 @@ package io.innominatus.app;
 import io.innominatus.model.DomainException;
 import io.innominatus.store.StoreException;
 import io.smallrye.mutiny.Multi;
-import io.smallrye.mutiny.Uni;
 import jakarta.annotation.Priority;
 import jakarta.interceptor.AroundInvoke;
 import jakarta.interceptor.Interceptor;
 import jakarta.interceptor.InvocationContext;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
 
 /**
  * The application boundary's one translation of store failures, so that no use case can forget it and
- * a database outage reaches every caller as UNAVAILABLE, never as an internal error. Failures of
- * returned {@link Uni}, {@link Multi} and {@link CompletionStage} values are translated as well.
+ * a database outage reaches every caller as UNAVAILABLE, never as an internal error. Failures of a
+ * returned {@link Multi} (a watch) are translated as well; the use cases return nothing else that fails later.
  */
 @StoreBoundary
 @Interceptor
@@ -28,23 +25,9 @@ public class StoreBoundaryInterceptor {
             result = context.proceed();
         } catch (StoreException e) {
             throw translated(e);
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof StoreException cause ? translated(cause) : e;
-        }
-        if (result instanceof Uni<?> uni) {
-            return uni.onFailure(StoreException.class).transform(StoreBoundaryInterceptor::translated);
         }
         if (result instanceof Multi<?> multi) {
             return multi.onFailure(StoreException.class).transform(StoreBoundaryInterceptor::translated);
-        }
-        if (result instanceof CompletionStage<?> stage) {
-            return stage.exceptionally(failure -> {
-                Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
-                if (cause instanceof StoreException store) {
-                    throw translated(store);
-                }
-                throw failure instanceof RuntimeException runtime ? runtime : new CompletionException(failure);
-            });
         }
         return result;
     }
@@ -57,6 +40,6 @@ public class StoreBoundaryInterceptor {
         if (failure instanceof StoreException.InvalidPageToken) {
             return DomainException.InvalidInput.field("page_token", "malformed page token");
         }
-        return failure instanceof RuntimeException runtime ? runtime : new CompletionException(failure);
+        return failure instanceof RuntimeException runtime ? runtime : new IllegalStateException(failure);
     }
 }

@@ -892,14 +892,14 @@ final class ExecutionRun {
         StepDefinition definition = definition(workflow, key.step());
         int base = attemptBase.getOrDefault(key, 0);
         int allowed = base + definition.retry().attempts();
-        boolean retried = number < allowed && !expired.contains(key.workflowId()) && header.state() == ExecutionState.RUNNING;
-        if (retried && !kind.retryable()) {
-            retried = false;
+        boolean policyAllows = number < allowed && !expired.contains(key.workflowId())
+                && header.state() == ExecutionState.RUNNING;
+        if (policyAllows && !kind.retryable()) {
             commit(new Change().event(new EventPayload.StepLog(key.workflowId(), key.step(), "attempt " + number
                     + " failed: " + error + "; not retried: " + describe(kind) + " fails the same way on every attempt",
                     "engine")));
         }
-        if (retried) {
+        if (policyAllows && kind.retryable()) {
             attempt.closed = true;
             Duration delay = definition.retry().delayBefore(number - base + 1);
             commit(new Change().event(new EventPayload.StepLog(key.workflowId(), key.step(), "attempt " + number
@@ -1323,11 +1323,15 @@ final class ExecutionRun {
 
     /** The kind of an executor's failure; an unexpected exception counts as the step's own failure. */
     static StepErrorKind kind(Throwable failure) {
+        return unwrapped(failure) instanceof StepFailure stepFailure ? stepFailure.kind() : StepErrorKind.STEP_FAILED;
+    }
+
+    private static Throwable unwrapped(Throwable failure) {
         Throwable t = failure;
         while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
             t = t.getCause();
         }
-        return t instanceof StepFailure stepFailure ? stepFailure.kind() : StepErrorKind.STEP_FAILED;
+        return t;
     }
 
     /** The time, at the precision the store keeps, so that a live event and its stored copy are equal. */
@@ -1336,10 +1340,7 @@ final class ExecutionRun {
     }
 
     static String message(Throwable failure, String type) {
-        Throwable t = failure;
-        while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
-            t = t.getCause();
-        }
+        Throwable t = unwrapped(failure);
         if (t instanceof StepFailure) {
             return t.getMessage();
         }
