@@ -57,7 +57,7 @@ class ArchitectureTest {
         return layeredArchitecture().consideringOnlyDependenciesInAnyPackage(ROOT + "..").withOptionalLayers(true)
                 .layer("Contract").definedBy(ROOT + ".api.workflow.v1..", ROOT + ".api.policy.v1..", ROOT + ".api.audit.v1..")
                 .layer("API").definedBy(ROOT + ".api.grpc..", ROOT + ".api.mapping..", ROOT + ".api.error..",
-                        ROOT + ".api.security..", ROOT + ".api.reflection..")
+                        ROOT + ".api.security..", ROOT + ".api.reflection..", ROOT + ".api.console..")
                 .layer("CLI").definedBy(ROOT + ".cli..")
                 .layer("Application").definedBy(ROOT + ".app..")
                 .layer("Metrics").definedBy(ROOT + ".metrics..")
@@ -131,7 +131,7 @@ class ArchitectureTest {
     @Test
     void onlyTheApiLayerAndTheCliTouchGeneratedClasses() {
         noClasses().that().resideOutsideOfPackages(ROOT + ".api.grpc..", ROOT + ".api.mapping..", ROOT + ".api.error..",
-                        ROOT + ".api.workflow.v1..", ROOT + ".api.policy.v1..", ROOT + ".api.audit.v1..", ROOT + ".cli..")
+                        ROOT + ".api.console..", ROOT + ".api.workflow.v1..", ROOT + ".api.policy.v1..", ROOT + ".api.audit.v1..", ROOT + ".cli..")
                 .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".api.workflow.v1..", ROOT + ".api.policy.v1..",
                         ROOT + ".api.audit.v1..")
                 .check(classes);
@@ -151,6 +151,18 @@ class ArchitectureTest {
     void theApiLayerCallsUseCasesNotStores() {
         noClasses().that().resideInAPackage(ROOT + ".api..")
                 .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".store..", ROOT + ".execute..", ROOT + ".steps..")
+                .check(classes);
+    }
+
+    @Test
+    void theConsoleGoesThroughTheApiNotAroundIt() {
+        // Its calls are gRPC calls on this server, so they pass the same checks and audit as any client's.
+        noClasses().that().resideInAPackage(ROOT + ".api.console..")
+                .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".api.grpc..", ROOT + ".resolve..", ROOT + ".policy..",
+                        ROOT + ".catalog..", ROOT + ".parse..")
+                .orShould().dependOnClassesThat(com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage(ROOT + ".app..")
+                        .and(com.tngtech.archunit.core.domain.JavaClass.Predicates.simpleNameEndingWith("Service")
+                                .or(com.tngtech.archunit.core.domain.JavaClass.Predicates.simpleNameEndingWith("Trail"))))
                 .check(classes);
     }
 

@@ -42,6 +42,11 @@ public class IdentityCallers implements CallerProvider {
         return authentication ? from(identities.getIdentity()) : Caller.LOCAL;
     }
 
+    /** The caller an HTTP route sees: the identity Quarkus established for its request, or the local caller. */
+    public Caller of(SecurityIdentity identity) {
+        return authentication ? from(identity) : Caller.LOCAL;
+    }
+
     Caller from(SecurityIdentity identity) {
         if (identity == null || identity.isAnonymous()) {
             return Caller.ANONYMOUS;
