@@ -34,7 +34,8 @@ import org.junit.jupiter.api.Test;
 /**
  * End to end with a real identity provider: Keycloak with the test realm (users in the viewer, deployer,
  * approver and admin groups, a CI client with a service account), the packaged service verifying its
- * tokens, and the CLI logging in with the client credentials grant.
+ * tokens, the CLI logging in with the client credentials grant, and the web console signing a person in with
+ * the authorization code flow in a real browser.
  */
 class KeycloakIT {
 
@@ -55,6 +56,8 @@ class KeycloakIT {
         keycloak.start(java.get());
         service = new ServiceProcess(Map.of(
                 "quarkus.oidc.auth-server-url", keycloak.issuer(),
+                "innominatus.console.oidc.client-id", "innominatus-console",
+                "innominatus.console.oidc.client-secret", "console-secret",
                 "innominatus.data-dir", Files.createTempDirectory("innominatus-keycloak-it").toString()),
                 logs.resolve("service-keycloak.log"));
         service.start();
@@ -167,6 +170,39 @@ class KeycloakIT {
 
         CliRun reload = cli(home, "reload");
         assertEquals(6, reload.exitCode(), reload::toString);
+    }
+
+    @Test
+    void theConsoleSignsInWithTheCodeFlowAndCallsTheApiWithTheUsersToken() throws Exception {
+        try (io.innominatus.api.console.Browser browser = io.innominatus.api.console.Browser.start(
+                new java.net.URL("http://127.0.0.1:" + service.port() + "/"))) {
+            browser.driver.get("http://127.0.0.1:" + service.port() + "/executions");
+            // Not signed in: the console sends the browser to Keycloak's login page.
+            browser.await(java.time.Duration.ofSeconds(60), () -> !browser.all("#username").isEmpty());
+            assertTrue(browser.driver.getCurrentUrl().startsWith(keycloak.issuer()), browser.driver.getCurrentUrl());
+            browser.driver.findElement(org.openqa.selenium.By.id("username")).sendKeys("dora");
+            browser.driver.findElement(org.openqa.selenium.By.id("password")).sendKeys("dora-password");
+            browser.driver.findElement(org.openqa.selenium.By.id("kc-login")).click();
+            browser.awaitPage();
+            assertTrue(browser.driver.getCurrentUrl().endsWith("/executions"), browser.driver.getCurrentUrl());
+            String session = browser.driver.findElement(org.openqa.selenium.By.id("session")).getText();
+            assertTrue(session.contains("dora") && session.contains("deployer") && session.contains("Sign out"), session);
+            browser.open("/");
+            assertTrue(browser.text().contains("platform/failure-drill"), browser.text());
+            browser.screenshot("keycloak-signed-in");
+
+            // An action from the page reaches the API as dora, and the audit trail says so.
+            @SuppressWarnings("unchecked")
+            Map<String, Object> started = (Map<String, Object>) browser.asyncScript("""
+                    const done = arguments[arguments.length - 1];
+                    fetch('/console/rpc/innominatus.workflow.v1.WorkflowService/RunWorkflow', {method: 'POST',
+                      headers: {'Content-Type': 'application/json', 'X-Innominatus-CSRF': document.querySelector('meta[name=csrf-token]').content},
+                      body: JSON.stringify({workflowId: 'platform/failure-drill', environment: 'development', scoreYaml: arguments[0]})})
+                      .then(r => r.json().then(b => done({status: r.status, requestedBy: b.execution ? b.execution.requestedBy : JSON.stringify(b)})));
+                    """, Files.readString(Path.of("workflows/examples/hello-world.yaml")).replace("name: hello-world", "name: kc-console"));
+            assertEquals(200L, started.get("status"), started.toString());
+            assertEquals("dora", started.get("requestedBy"));
+        }
     }
 
     record CliRun(int exitCode, String output) {}

@@ -16,14 +16,17 @@ import io.vertx.ext.web.RoutingContext;
  * {@code GET /console/events/<execution_id>}: an execution's events as server-sent events, each with its
  * sequence as the event id, read from WatchExecution on this server. A browser that reconnects sends the last
  * id it saw (Last-Event-ID) and resumes right after it, so nothing is missed or shown twice. One event is
- * requested from the watch only once the previous one has left for the browser: a browser that stops reading
- * stalls only its own stream, which reads the log at its own pace, never the engine.
+ * requested from the watch for each one written to the browser, and none while the browser's queue is full (at
+ * most {@value #WINDOW} in flight): a browser that stops reading stalls only its own stream, which reads the log
+ * at its own pace, never the engine.
  */
 final class EventStream {
 
     static final String PATH = "/console/events/";
     private static final String WATCH = WorkflowServiceGrpc.getWatchExecutionMethod().getFullMethodName();
     private static final long KEEP_ALIVE_MILLIS = 15_000;
+    /** Events in flight from the watch to this stream: enough to cover the round trip of asking for more. */
+    private static final int WINDOW = 64;
 
     private final ConsoleMethods methods;
     private final SelfChannel channel;
@@ -66,6 +69,7 @@ final class EventStream {
         Context vertx = Vertx.currentContext();
         HttpServerResponse response = context.response();
         long[] keepAlive = {-1};
+        int[] unrequested = {0};
         response.closeHandler(v -> {
             call.cancel("the browser left", null);
             vertx.owner().cancelTimer(keepAlive[0]);
@@ -88,10 +92,15 @@ final class EventStream {
                         });
                     }
                     response.write("id: " + sequence + "\ndata: " + json + "\n\n");
-                    if (response.writeQueueFull()) {
-                        response.drainHandler(d -> call.request(1));
-                    } else {
+                    // Each event sent on asks for the next; while the browser's queue is full, the asking waits.
+                    if (!response.writeQueueFull()) {
                         call.request(1);
+                    } else {
+                        unrequested[0]++;
+                        response.drainHandler(d -> {
+                            call.request(unrequested[0]);
+                            unrequested[0] = 0;
+                        });
                     }
                 });
             }
@@ -122,7 +131,7 @@ final class EventStream {
         }, new Metadata());
         call.sendMessage(request);
         call.halfClose();
-        call.request(1);
+        call.request(WINDOW);
     }
 
     private static void open(HttpServerResponse response) {

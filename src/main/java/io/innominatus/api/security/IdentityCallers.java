@@ -11,6 +11,7 @@ import jakarta.json.JsonString;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
@@ -51,29 +52,63 @@ public class IdentityCallers implements CallerProvider {
         if (identity == null || identity.isAnonymous()) {
             return Caller.ANONYMOUS;
         }
-        Set<String> groups = groups(identity);
+        Function<String, Object> claims = claims(identity);
+        Set<String> groups = groups(claims.apply(settings.groupsClaim()));
         EnumSet<Role> roles = EnumSet.noneOf(Role.class);
         for (Role role : Role.values()) {
             if (settings.roles().of(role).stream().map(IdentityCallers::groupName).anyMatch(groups::contains)) {
                 roles.addAll(role.withIncluded());
             }
         }
-        String subject = identity.getPrincipal() instanceof JsonWebToken token && token.getSubject() != null
-                ? token.getSubject() : "";
-        return new Caller(identity.getPrincipal().getName(), true, groups, roles, subject);
+        Object subject = claims.apply("sub");
+        return new Caller(name(identity, claims), true, groups, roles, subject == null ? "" : text(subject));
     }
 
-    private Set<String> groups(SecurityIdentity identity) {
-        Set<String> groups = new TreeSet<>();
-        if (identity.getPrincipal() instanceof JsonWebToken token) {
-            Object claim = token.getClaim(settings.groupsClaim());
-            if (claim instanceof Iterable<?> values) {
-                values.forEach(v -> groups.add(groupName(v instanceof JsonString s ? s.getString() : String.valueOf(v))));
-            } else if (claim instanceof JsonString value) {
-                groups.add(groupName(value.getString()));
-            } else if (claim instanceof String value) {
-                groups.add(groupName(value));
+    /**
+     * The claims the caller is judged by: its bearer token's, or, for a console sign-in (whose principal is the
+     * ID token), the access token's that the console sends the API, so that the console shows the caller the API
+     * sees. The sign-in's tenant verifies that access token ({@code verify-access-token}).
+     */
+    private static Function<String, Object> claims(SecurityIdentity identity) {
+        io.quarkus.oidc.AccessTokenCredential access = identity.getCredential(io.quarkus.oidc.AccessTokenCredential.class);
+        if (identity.getCredential(io.quarkus.oidc.IdTokenCredential.class) != null && access != null && access.getToken() != null) {
+            String[] parts = access.getToken().split("\\.");
+            if (parts.length >= 2) {
+                try (jakarta.json.JsonReader reader = jakarta.json.Json.createReader(new java.io.StringReader(new String(
+                        java.util.Base64.getUrlDecoder().decode(parts[1]), java.nio.charset.StandardCharsets.UTF_8)))) {
+                    jakarta.json.JsonObject payload = reader.readObject();
+                    return payload::get;
+                } catch (RuntimeException e) {
+                    // Not a JWT: fall back to the principal's claims.
+                }
             }
+        }
+        return identity.getPrincipal() instanceof JsonWebToken token ? token::getClaim : name -> null;
+    }
+
+    /** The name the API gives a bearer token's caller: upn, preferred_username, then sub. */
+    private static String name(SecurityIdentity identity, Function<String, Object> claims) {
+        if (identity.getCredential(io.quarkus.oidc.IdTokenCredential.class) != null) {
+            for (String claim : new String[] {"upn", "preferred_username", "sub"}) {
+                Object value = claims.apply(claim);
+                if (value != null && !text(value).isBlank()) {
+                    return text(value);
+                }
+            }
+        }
+        return identity.getPrincipal().getName();
+    }
+
+    private static String text(Object value) {
+        return value instanceof JsonString s ? s.getString() : String.valueOf(value);
+    }
+
+    private static Set<String> groups(Object claim) {
+        Set<String> groups = new TreeSet<>();
+        if (claim instanceof Iterable<?> values) {
+            values.forEach(v -> groups.add(groupName(text(v))));
+        } else if (claim instanceof JsonString || claim instanceof String) {
+            groups.add(groupName(text(claim)));
         }
         return groups;
     }

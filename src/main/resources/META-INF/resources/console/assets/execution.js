@@ -233,9 +233,11 @@ export async function executionPage(main, { params, session }) {
       while (timelineBody.childElementCount > TIMELINE_ROWS) timelineBody.firstElementChild.remove();
       if (follow) timeline.scrollTop = timeline.scrollHeight;
     }
+    // Commit-to-page time of the events committed while the page was following (not the replay of earlier ones).
     const now = Date.now();
     for (const event of batch) {
-      if (event.eventTime) metrics.eventLagsMs.push(now - Date.parse(event.eventTime));
+      const committed = event.eventTime ? Date.parse(event.eventTime) : 0;
+      if (committed >= followingSince) metrics.eventLagsMs.push(now - committed);
     }
     metrics.lastSequence = lastSequence;
     metrics.state = execution.state;
@@ -247,6 +249,9 @@ export async function executionPage(main, { params, session }) {
     if (document.hidden) setTimeout(flush, 250); else requestAnimationFrame(flush);
   };
 
+  metrics.eventLagsMs = [];
+  metrics.streamEnded = false;
+  const followingSince = Date.now();
   const source = new EventSource('/console/events/' + encodeURIComponent(id));
   source.onopen = () => { live.textContent = 'live'; live.classList.add('on'); };
   source.onmessage = e => { queue.push(JSON.parse(e.data).event); schedule(); };

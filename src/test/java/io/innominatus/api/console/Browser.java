@@ -25,13 +25,13 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * Chromium the browser tests are skipped, unless {@code -Dinnominatus.it.require-chromium=true} (CI) makes
  * that a failure. Screenshots go to {@code target/console-screenshots}.
  */
-final class Browser implements AutoCloseable {
+public final class Browser implements AutoCloseable {
 
     static final Path SCREENSHOTS = Path.of("target/console-screenshots");
     private static final Path CHROMIUM = Path.of(System.getProperty("innominatus.chromium", "/usr/bin/chromium"));
     private static final Path CHROMEDRIVER = Path.of(System.getProperty("innominatus.chromedriver", "/usr/bin/chromedriver"));
 
-    final ChromeDriver driver;
+    public final ChromeDriver driver;
     private final Path profile;
     private final URL root;
 
@@ -41,7 +41,7 @@ final class Browser implements AutoCloseable {
         this.root = root;
     }
 
-    static Browser start(URL root) {
+    public static Browser start(URL root) {
         boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
         if (!present && Boolean.getBoolean("innominatus.it.require-chromium")) {
             throw new IllegalStateException("Chromium and chromedriver are required (" + CHROMIUM + ", " + CHROMEDRIVER
@@ -69,48 +69,48 @@ final class Browser implements AutoCloseable {
     }
 
     /** Sends {@code Authorization: Bearer <token>} with every request the pages make, as a signed-in browser would. */
-    void signInWith(String token) {
+    public void signInWith(String token) {
         driver.executeCdpCommand("Network.enable", Map.of());
         driver.executeCdpCommand("Network.setExtraHTTPHeaders", Map.of("headers", Map.of("Authorization", "Bearer " + token)));
     }
 
     /** Opens {@code path} and waits until its page has drawn. */
-    void open(String path) {
+    public void open(String path) {
         driver.get(root.toString().replaceAll("/$", "") + path);
         awaitPage();
     }
 
-    void awaitPage() {
+    public void awaitPage() {
         await(Duration.ofSeconds(30), () -> "true".equals(main().getDomAttribute("data-ready")));
     }
 
-    WebElement main() {
+    public WebElement main() {
         return driver.findElement(By.id("main"));
     }
 
-    String text() {
+    public String text() {
         return main().getText();
     }
 
-    List<WebElement> all(String css) {
+    public List<WebElement> all(String css) {
         return driver.findElements(By.cssSelector(css));
     }
 
-    Object script(String script, Object... args) {
+    public Object script(String script, Object... args) {
         return ((JavascriptExecutor) driver).executeScript(script, args);
     }
 
-    Object asyncScript(String script, Object... args) {
+    public Object asyncScript(String script, Object... args) {
         return ((JavascriptExecutor) driver).executeAsyncScript(script, args);
     }
 
-    void await(Duration timeout, java.util.function.BooleanSupplier condition) {
+    public void await(Duration timeout, java.util.function.BooleanSupplier condition) {
         new WebDriverWait(driver, timeout, Duration.ofMillis(50)).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
                 .until(d -> condition.getAsBoolean());
     }
 
     /** Saves the page as {@code target/console-screenshots/<name>.png}, the whole page's height. */
-    Path screenshot(String name) {
+    public Path screenshot(String name) {
         try {
             Number height = (Number) script("return Math.max(document.documentElement.scrollHeight, 1000)");
             driver.manage().window().setSize(new org.openqa.selenium.Dimension(1440, Math.min(height.intValue(), 4000)));

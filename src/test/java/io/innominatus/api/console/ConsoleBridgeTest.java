@@ -158,6 +158,33 @@ class ConsoleBridgeTest extends GrpcTestSupport {
         assertEquals(400, get("/console/events/" + id, "three").statusCode());
     }
 
+    @Test
+    void aBrowserThatStopsReadingStallsOnlyItsOwnStream() throws Exception {
+        String score = Files.readString(Path.of(ConsoleTestProfile.STOREFRONT));
+        String id = workflows.runWorkflow(RunWorkflowRequest.newBuilder().setWorkflowId("platform/chatty").setScoreYaml(score)
+                .setEnvironment("staging").build()).getExecution().getExecutionId();
+        try (java.net.Socket stalled = new java.net.Socket()) {
+            stalled.setReceiveBufferSize(1024);
+            stalled.connect(new java.net.InetSocketAddress(baseUrl.getHost(), baseUrl.getPort()));
+            stalled.getOutputStream().write(("GET /console/events/" + id + " HTTP/1.1\r\nHost: " + baseUrl.getHost() + "\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            stalled.getOutputStream().flush();
+            // The browser reads nothing; the run and another watcher go on regardless.
+            List<ExecutionEvent> seen = new ArrayList<>();
+            workflows.withDeadlineAfter(60, TimeUnit.SECONDS).watchExecution(WatchExecutionRequest.newBuilder().setExecutionId(id).build())
+                    .forEachRemaining(response -> seen.add(response.getEvent()));
+            assertEquals(io.innominatus.api.workflow.v1.ExecutionState.EXECUTION_STATE_SUCCEEDED, workflows.getExecution(
+                    io.innominatus.api.workflow.v1.GetExecutionRequest.newBuilder().setExecutionId(id).build()).getExecution().getState());
+            assertTrue(seen.stream().filter(ExecutionEvent::hasStepLog).count() >= 3000, "every log line reached the other watcher");
+            // The stalled stream, read at last, starts at the beginning: it was held back, not cut short.
+            byte[] start = stalled.getInputStream().readNBytes(4096);
+            String head = new String(start, java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(head.startsWith("HTTP/1.1 200"), head);
+            assertTrue(head.contains("id: 1\n"), head);
+        }
+        assertEquals(200, call(LIST_PRODUCTS, "{}").statusCode());
+    }
+
     private static List<Long> ids(String stream) {
         List<Long> ids = new ArrayList<>();
         for (String line : stream.split("\n")) {
