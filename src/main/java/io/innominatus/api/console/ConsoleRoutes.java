@@ -3,6 +3,7 @@ package io.innominatus.api.console;
 import io.innominatus.api.security.IdentityCallers;
 import io.innominatus.app.Caller;
 import io.innominatus.app.Role;
+import io.quarkus.runtime.annotations.RegisterResources;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
@@ -24,6 +25,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * {@code META-INF/resources/console/assets}; nothing is loaded from anywhere else.
  */
 @ApplicationScoped
+@RegisterResources(globs = "console/index.html")
 public class ConsoleRoutes {
 
     /** Every page of the console; the document is the same, the script draws the page the path names. */

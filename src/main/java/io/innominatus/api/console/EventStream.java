@@ -45,7 +45,7 @@ final class EventStream {
             after = resume != null && !resume.isBlank() ? Long.parseLong(resume.trim())
                     : query != null && !query.isBlank() ? Long.parseLong(query.trim()) : 0;
         } catch (NumberFormatException e) {
-            Forwarding.fail(context, methods, Status.Code.INVALID_ARGUMENT, "the sequence to resume after is not a number");
+            Forwarding.fail(context, methods, Status.Code.INVALID_ARGUMENT, "MALFORMED_REQUEST", "the sequence to resume after is not a number");
             return;
         }
         DynamicMessage request;
@@ -53,13 +53,13 @@ final class EventStream {
             request = methods.request(WATCH, "{\"executionId\":" + methods.json(com.google.protobuf.StringValue.of(executionId))
                     + ",\"afterSequence\":\"" + after + "\"}");
         } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-            Forwarding.fail(context, methods, Status.Code.INVALID_ARGUMENT, e.getMessage());
+            Forwarding.fail(context, methods, Status.Code.INVALID_ARGUMENT, "MALFORMED_REQUEST", e.getMessage());
             return;
         }
         Context vertx = Vertx.currentContext();
         Forwarding.identity(context).subscribe().with(
                 identity -> vertx.runOnContext(v -> follow(context, request, Forwarding.credentials(context, identity))),
-                failure -> vertx.runOnContext(v -> Forwarding.fail(context, methods, Status.Code.UNAUTHENTICATED, "the caller's "
+                failure -> vertx.runOnContext(v -> Forwarding.fail(context, methods, Status.Code.UNAUTHENTICATED, "UNAUTHENTICATED", "the caller's "
                         + "identity could not be established")));
     }
 

@@ -80,8 +80,11 @@ final class Forwarding {
                 + methods.json(status) + "}";
     }
 
-    static void fail(RoutingContext context, ConsoleMethods methods, io.grpc.Status.Code code, String message) {
-        Status status = Status.newBuilder().setCode(code.value()).setMessage(message).build();
+    /** Refuses a console request before it reaches the API, with an {@code ErrorInfo} as the API's refusals have. */
+    static void fail(RoutingContext context, ConsoleMethods methods, io.grpc.Status.Code code, String reason, String message) {
+        Status status = Status.newBuilder().setCode(code.value()).setMessage(message)
+                .addDetails(com.google.protobuf.Any.pack(com.google.rpc.ErrorInfo.newBuilder().setReason(reason)
+                        .setDomain(io.innominatus.api.error.GrpcErrors.DOMAIN).build())).build();
         context.response().setStatusCode(httpStatus(code)).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                 .end(errorBody(methods, status));
     }

@@ -35,26 +35,27 @@ final class RpcBridge {
         String name = context.request().path().substring(PATH.length());
         String refusal = CsrfTokens.refusal(context);
         if (refusal != null) {
-            Forwarding.fail(context, methods, Status.Code.PERMISSION_DENIED, refusal);
+            Forwarding.fail(context, methods, Status.Code.PERMISSION_DENIED, "CSRF_CHECK_FAILED", refusal);
             return;
         }
         var method = methods.unary(name);
         if (method.isEmpty()) {
-            Forwarding.fail(context, methods, Status.Code.NOT_FOUND, "the console calls no unary RPC named " + name);
+            Forwarding.fail(context, methods, Status.Code.NOT_FOUND, "RPC_NOT_FOUND", "the console calls no unary RPC named " + name);
             return;
         }
         DynamicMessage request;
         try {
-            request = methods.request(name, context.body().asString());
+            String body = context.body().asString();
+            request = methods.request(name, body == null ? "" : body);
         } catch (InvalidProtocolBufferException | RuntimeException e) {
-            Forwarding.fail(context, methods, Status.Code.INVALID_ARGUMENT, "the request is not a " + name + " request in "
+            Forwarding.fail(context, methods, Status.Code.INVALID_ARGUMENT, "MALFORMED_REQUEST", "the request is not a " + name + " request in "
                     + "proto3 JSON: " + e.getMessage());
             return;
         }
         Context vertx = Vertx.currentContext();
         Forwarding.identity(context).subscribe().with(
                 identity -> vertx.runOnContext(v -> forward(context, method.get(), request, Forwarding.credentials(context, identity))),
-                failure -> vertx.runOnContext(v -> Forwarding.fail(context, methods, Status.Code.UNAUTHENTICATED, "the caller's "
+                failure -> vertx.runOnContext(v -> Forwarding.fail(context, methods, Status.Code.UNAUTHENTICATED, "UNAUTHENTICATED", "the caller's "
                         + "identity could not be established")));
     }
 

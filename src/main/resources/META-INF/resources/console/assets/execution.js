@@ -30,7 +30,7 @@ function describe(event) {
   return 'Event';
 }
 
-export async function executionPage(main, { params, session }) {
+export async function executionPage(main, { params, session, navigate }) {
   const id = decodeURIComponent(params[0]);
   const started = performance.now();
   let execution = (await rpc(WORKFLOW + 'GetExecution', { executionId: id, view: 'EXECUTION_VIEW_FULL' })).execution;
@@ -112,6 +112,8 @@ export async function executionPage(main, { params, session }) {
         execution = { ...execution, ...response.execution, plan: execution.plan };
         dialog.close();
         renderHeader();
+        // A retried execution runs again: follow it from the start (its event stream had ended).
+        if (title === 'Retry') navigate(location.pathname, false);
       } catch (failure) {
         fill(error, errorBox(failure));
         ok.disabled = false;

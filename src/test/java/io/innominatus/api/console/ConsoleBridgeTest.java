@@ -93,6 +93,8 @@ class ConsoleBridgeTest extends GrpcTestSupport {
         HttpResponse<String> noToken = call(LIST_PRODUCTS, "{}", "Content-Type", "application/json", "Cookie", cookie);
         assertEquals(403, noToken.statusCode());
         assertEquals("PERMISSION_DENIED", new JsonObject(noToken.body()).getString("code"));
+        assertEquals("CSRF_CHECK_FAILED", new JsonObject(noToken.body()).getJsonObject("status").getJsonArray("details")
+                .getJsonObject(0).getString("reason"));
         assertEquals(403, call(LIST_PRODUCTS, "{}", "Content-Type", "application/json", "Cookie", cookie, CsrfTokens.HEADER,
                 "x".repeat(43)).statusCode());
         assertEquals(403, call(LIST_PRODUCTS, "{}", "Content-Type", "text/plain", "Cookie", cookie, CsrfTokens.HEADER, token).statusCode());

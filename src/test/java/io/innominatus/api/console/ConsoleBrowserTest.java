@@ -141,6 +141,34 @@ class ConsoleBrowserTest extends GrpcTestSupport {
     }
 
     @Test
+    void aFailedRunIsRetriedFromItsPageWhichFollowsTheSecondAttemptLive() throws Exception {
+        String score = Files.readString(Path.of(ConsoleTestProfile.STOREFRONT))
+                .replace("name: storefront", "name: retry-" + java.util.UUID.randomUUID().toString().substring(0, 8));
+        String id = workflows.runWorkflow(io.innominatus.api.workflow.v1.RunWorkflowRequest.newBuilder().setWorkflowId("platform/flaky")
+                .setScoreYaml(score).setEnvironment("staging").build()).getExecution().getExecutionId();
+        browser.open("/executions/" + id);
+        browser.await(Duration.ofSeconds(30), () -> Boolean.TRUE.equals(browser.script("return window.__consoleMetrics.streamEnded === true")));
+        WebElement failed = browser.driver.findElement(By.cssSelector("[data-step='platform/flaky/dependency']"));
+        assertEquals("failed", failed.getDomAttribute("data-state"));
+        assertTrue(browser.text().contains("dependency unavailable") || browser.text().contains("exit"), browser.text());
+        browser.driver.findElement(By.xpath("//button[text()='Retry']")).click();
+        browser.driver.findElement(By.id("confirm-action")).click();
+        browser.await(Duration.ofSeconds(30), () -> "succeeded".equals(browser.driver.findElement(
+                By.cssSelector("[data-step='platform/flaky/dependency']")).getDomAttribute("data-state")));
+        browser.await(Duration.ofSeconds(30), () -> Boolean.TRUE.equals(browser.script("return window.__consoleMetrics.streamEnded === true")));
+        assertEquals(ExecutionState.EXECUTION_STATE_SUCCEEDED, workflows.getExecution(GetExecutionRequest.newBuilder()
+                .setExecutionId(id).build()).getExecution().getState());
+        // The timeline holds both runs, each event once: what the log holds, in order.
+        List<Long> expected = history(workflows, id).stream().filter(e -> !e.hasStepLog()).map(ExecutionEvent::getSequence).toList();
+        List<Long> shown = browser.all("#timeline tr[data-sequence]").stream()
+                .map(row -> Long.parseLong(row.getDomAttribute("data-sequence"))).toList();
+        assertEquals(expected, shown);
+        assertTrue(browser.driver.findElement(By.id("timeline")).getText().contains("dependency started (attempt 2)"),
+                browser.driver.findElement(By.id("timeline")).getText());
+        assertTrue(browser.all("#actions button").stream().noneMatch(b -> b.getText().equals("Retry")));
+    }
+
+    @Test
     void theKeyboardAloneMovesBetweenPages() {
         browser.open("/");
         browser.script("document.activeElement.blur(); window.scrollTo(0, 0)");
