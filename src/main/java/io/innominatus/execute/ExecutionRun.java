@@ -942,18 +942,18 @@ final class ExecutionRun {
             stepStates.put(s.name(), run.state());
             if (run.state() == StepState.SUCCEEDED) {
                 stepOutputs.put(s.name(), run.outputs());
-                if (s.type().equals("terraform") && !s.name().equals(step.name())) {
+                if (s.exports().terraform() && !s.name().equals(step.name())) {
                     terraform = run.outputs();
                 }
             }
         }
         Map<String, Map<String, String>> resources = new LinkedHashMap<>();
-        for (StepRun run : steps.values()) {
-            if (run.type().equals("resource-provisioning") && run.state() == StepState.SUCCEEDED
-                    && run.step().startsWith("provision-")) {
-                resources.put(run.step().substring("provision-".length()), run.outputs());
+        plan.workflows().forEach(w -> w.steps().stream().filter(s -> s.exports().resource() != null).forEach(s -> {
+            StepRun run = steps.get(new StepKey(w.workflowId(), s.name()));
+            if (run != null && run.state() == StepState.SUCCEEDED) {
+                resources.put(s.exports().resource(), run.outputs());
             }
-        }
+        }));
         Interpolator.Scope base = new Interpolator.Scope(id, plan.context(), Map.of(), stepOutputs, stepStates, resources,
                 terraform, redactor::add, header.dryRun());
         Map<String, String> rendered = variables.computeIfAbsent(workflow.workflowId(), w -> {

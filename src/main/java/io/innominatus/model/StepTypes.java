@@ -11,6 +11,9 @@ public final class StepTypes {
     /** The type of the generated steps that provision a Score resource through its provisioner. */
     public static final String RESOURCE_PROVISIONING = "resource-provisioning";
 
+    /** The type whose outputs later steps of the workflow read as {@code ${terraform.*}}. */
+    public static final String TERRAFORM = "terraform";
+
     /**
      * Built-in types whose steps start a program on the orchestrator host (as the service's user, or in the
      * sandbox {@code innominatus.sandbox.*} configures). Registered command step types do as well.

@@ -23,7 +23,7 @@ public final class ApplicationWorkflow {
     /** Name of the generated workflow. */
     public static final String NAME = "app-deployment";
     public static final String DEPLOY_STEP = "deploy-application";
-    public static final String PROVISION_PREFIX = "provision-";
+    public static final String PROVISION_PREFIX = io.innominatus.model.StepExports.PROVISION_PREFIX;
     /** Name of the workflow that removes an application (Undeploy). */
     public static final String UNDEPLOY_NAME = "app-undeployment";
     public static final String REMOVE_STEP = "remove-application";

@@ -6,6 +6,7 @@ import io.innominatus.model.EnvironmentDefinition;
 import io.innominatus.model.Diagnostic;
 import io.innominatus.model.PlanContext;
 import io.innominatus.model.PlannedStep;
+import io.innominatus.model.StepExports;
 import io.innominatus.model.PlannedWorkflow;
 import io.innominatus.model.Provisioner;
 import io.innominatus.model.ReferenceSite;
@@ -149,7 +150,8 @@ public final class Resolver {
             Map<String, Object> admin) {
         List<StepDefinition> ordered = workflow.parallel() ? StepGraph.topologicalOrder(workflow.steps()) : workflow.steps();
         List<PlannedStep> steps = ordered.stream()
-                .map(s -> new PlannedStep(s, s.dependsOn(), s.location() == null ? workflow.sourceFile() : s.location().file()))
+                .map(s -> new PlannedStep(s, s.dependsOn(), s.location() == null ? workflow.sourceFile() : s.location().file(),
+                        StepExports.of(s.type(), s.name())))
                 .toList();
         PlannedWorkflow planned = new PlannedWorkflow(workflow.id(), workflow.tier(), workflow.name(), workflow.product(),
                 workflow.phase(), triggeredBy, workflow.parallel(), workflow.variables(), workflow.baseDirectory(),

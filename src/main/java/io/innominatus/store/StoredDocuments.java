@@ -53,6 +53,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         PlanContext.class,
         PlannedPhase.class,
         PlannedStep.class,
+        io.innominatus.model.StepExports.class,
         PlannedWorkflow.class,
         Provisioner.class,
         ReferenceSite.class,

@@ -108,6 +108,9 @@ class ResolverTest {
                 planned.steps().stream().map(PlannedStep::name).toList());
         assertEquals(List.of("resource-provisioning", "resource-provisioning", "kubernetes"),
                 planned.steps().stream().map(PlannedStep::type).toList());
+        // The plan says whose outputs become ${resources.<name>.*}: the engine reads that, not the step names.
+        assertEquals(List.of(new io.innominatus.model.StepExports("db", false), new io.innominatus.model.StepExports("cache", false),
+                io.innominatus.model.StepExports.NONE), planned.steps().stream().map(PlannedStep::exports).toList());
         // No namespace of its own: it deploys into the environment's namespace of the application.
         assertNull(planned.steps().get(2).definition().namespace());
         assertEquals("web-development", resolve(app, false, List.of(), List.of()).context().namespace());

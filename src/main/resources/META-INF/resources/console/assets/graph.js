@@ -80,9 +80,11 @@ export function planGraph(phases, onSelect) {
     for (const l of laid) {
       const wx = x + PAD, wy = y, wf = l.workflow;
       const box = s('rect', { class: 'wf-box', x: wx, y: wy, width: width - 2 * PAD, height: l.height, rx: 9 });
-      const title = s('text', { class: 'wf-title', x: wx + 12, y: wy + 18 }, truncate(wf.name || wf.workflowId, 40));
+      // Text is cut to the box (about 7 px a character at these sizes); the full id is in the tooltip.
+      const fits = Math.floor((width - 2 * PAD - 24) / 7);
+      const title = s('text', { class: 'wf-title', x: wx + 12, y: wy + 18 }, truncate(wf.name || wf.workflowId, fits));
       const meta = s('text', { class: 'wf-meta', x: wx + 12, y: wy + 32 },
-        [label(wf.tier, 'TIER_'), l.dag ? 'DAG' : 'sequential', wf.workflowId].join(' · '));
+        truncate([label(wf.tier, 'TIER_'), l.dag ? 'DAG' : 'sequential', wf.workflowId].join(' · '), Math.floor(fits * 1.15)));
       const group = s('g', { class: 'cluster' }, s('title', {}, `${wf.workflowId} (${label(wf.tier, 'TIER_')})`), box, title, meta);
       layer.clusters.append(group);
       clusters.set(wf.workflowId, box);
