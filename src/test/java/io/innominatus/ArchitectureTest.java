@@ -64,6 +64,7 @@ class ArchitectureTest {
                 .layer("Pipeline").definedBy(ROOT + ".parse..", ROOT + ".score..", ROOT + ".catalog..", ROOT + ".resolve..",
                         ROOT + ".policy..")
                 .layer("Engine").definedBy(ROOT + ".execute..", ROOT + ".steps..")
+                .layer("Support").definedBy(ROOT + ".support..")
                 .layer("Store").definedBy(ROOT + ".store..")
                 .layer("Domain").definedBy(ROOT + ".model..")
                 .whereLayer("Contract").mayOnlyBeAccessedByLayers("API", "CLI")
@@ -71,11 +72,12 @@ class ArchitectureTest {
                 .whereLayer("CLI").mayNotBeAccessedByAnyLayer()
                 .whereLayer("Application").mayOnlyBeAccessedByLayers("API")
                 .whereLayer("Metrics").mayOnlyBeAccessedByLayers("Application")
-                // The engine still takes durations, path rules and expressions from parse (issue: move them).
-                .whereLayer("Pipeline").mayOnlyBeAccessedByLayers("Application", "Engine")
+                .whereLayer("Pipeline").mayOnlyBeAccessedByLayers("Application")
+                .whereLayer("Support").mayOnlyBeAccessedByLayers("Application", "Pipeline", "Engine")
                 .whereLayer("Engine").mayOnlyBeAccessedByLayers("Application", "Metrics")
                 .whereLayer("Store").mayOnlyBeAccessedByLayers("Application", "Engine", "Metrics")
-                .whereLayer("Domain").mayOnlyBeAccessedByLayers("API", "Application", "Metrics", "Pipeline", "Engine", "Store");
+                .whereLayer("Domain").mayOnlyBeAccessedByLayers("API", "Application", "Metrics", "Pipeline", "Engine", "Store",
+                        "Support");
     }
 
     @Test
@@ -108,21 +110,24 @@ class ArchitectureTest {
 
     @Test
     void pipelineStagesOnlyLookBackwards() {
-        onlyDependsOn("parse", "model");
-        onlyDependsOn("score", "model", "parse");
-        onlyDependsOn("resolve", "model", "parse");
+        onlyDependsOn("support", "model");
+        onlyDependsOn("parse", "model", "support");
+        onlyDependsOn("score", "model", "parse", "support");
+        onlyDependsOn("resolve", "model", "parse", "support");
         onlyDependsOn("policy", "model");
-        onlyDependsOn("catalog", "model", "parse", "score");
+        onlyDependsOn("catalog", "model", "parse", "score", "support");
         onlyDependsOn("store", "model");
-        onlyDependsOn("steps", "model", "parse", "score", "store");
-        onlyDependsOn("execute", "model", "parse", "steps", "store");
+        onlyDependsOn("steps", "model", "store", "support");
+        onlyDependsOn("execute", "model", "steps", "store", "support");
         onlyDependsOn("metrics", "model", "execute", "store");
-        onlyDependsOn("app", "model", "parse", "score", "catalog", "resolve", "policy", "execute", "steps", "store", "metrics");
+        onlyDependsOn("app", "model", "support", "parse", "score", "catalog", "resolve", "policy", "execute", "steps", "store",
+                "metrics");
     }
 
     @Test
     void parsingAndPolicyAreFrameworkFree() {
-        noClasses().that().resideInAnyPackage(ROOT + ".parse..", ROOT + ".resolve..", ROOT + ".policy..", ROOT + ".score..")
+        noClasses().that().resideInAnyPackage(ROOT + ".parse..", ROOT + ".resolve..", ROOT + ".policy..", ROOT + ".score..",
+                        ROOT + ".support..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.quarkus..", "jakarta..", "io.grpc..",
                         "com.google.protobuf..", "io.smallrye..")
                 .check(classes);

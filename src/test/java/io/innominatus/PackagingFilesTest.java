@@ -24,7 +24,7 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.innominatus.catalog.Catalog;
 import io.innominatus.catalog.CatalogLoader;
 import io.innominatus.model.WorkflowDefinition;
-import io.innominatus.parse.YamlLoader;
+import io.innominatus.support.YamlLoader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

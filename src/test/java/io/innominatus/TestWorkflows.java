@@ -5,7 +5,7 @@ import io.innominatus.model.EffectivePolicies;
 import io.innominatus.model.ScoreWorkload;
 import io.innominatus.model.WorkflowDefinition;
 import io.innominatus.parse.WorkflowParser;
-import io.innominatus.parse.YamlLoader;
+import io.innominatus.support.YamlLoader;
 import io.innominatus.score.ScoreParser;
 import java.time.Duration;
 import java.util.List;

@@ -1,5 +1,7 @@
 package io.innominatus.app;
 
+import io.innominatus.support.YamlLoader;
+import io.innominatus.support.EnvironmentReferences;
 import io.innominatus.app.ActiveCatalog.WorkflowView;
 import io.innominatus.catalog.Catalog;
 import io.innominatus.catalog.CatalogHolder;
@@ -13,7 +15,7 @@ import io.innominatus.model.StepTypes;
 import io.innominatus.model.Tier;
 import io.innominatus.model.Violation;
 import io.innominatus.model.WorkflowDefinition;
-import io.innominatus.parse.PathRules;
+import io.innominatus.support.PathRules;
 import io.innominatus.parse.WorkflowParser;
 import io.innominatus.policy.PolicyEvaluator;
 import io.innominatus.steps.StepExecutorRegistry;
@@ -262,11 +264,11 @@ public class CatalogService {
             credentials.add(g.password());
         }
         return credentials.stream().filter(java.util.Objects::nonNull)
-                .flatMap(c -> io.innominatus.parse.EnvironmentReferences.unset(c, System::getenv).stream())
+                .flatMap(c -> io.innominatus.support.EnvironmentReferences.unset(c, System::getenv).stream())
                 .distinct().toList();
     }
 
-    public io.innominatus.parse.YamlLoader.Limits limits() {
+    public io.innominatus.support.YamlLoader.Limits limits() {
         return holder.limits();
     }
 

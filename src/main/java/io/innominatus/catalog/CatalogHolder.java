@@ -1,7 +1,7 @@
 package io.innominatus.catalog;
 
 import io.innominatus.model.DomainException;
-import io.innominatus.parse.YamlLoader;
+import io.innominatus.support.YamlLoader;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,5 +1,6 @@
 package io.innominatus.catalog;
 
+import io.innominatus.support.YamlNode;
 import io.innominatus.model.AdminConfig;
 import io.innominatus.model.Diagnostic;
 import io.innominatus.model.PolicyDocument;
@@ -9,10 +10,10 @@ import io.innominatus.model.SourceLocation;
 import io.innominatus.model.Tier;
 import io.innominatus.model.WorkflowDefinition;
 import io.innominatus.parse.AdminConfigParser;
-import io.innominatus.parse.PathRules;
+import io.innominatus.support.PathRules;
 import io.innominatus.parse.ProvisionersParser;
 import io.innominatus.parse.WorkflowParser;
-import io.innominatus.parse.YamlLoader;
+import io.innominatus.support.YamlLoader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -160,14 +161,14 @@ public final class CatalogLoader {
         if (Diagnostic.anyError(loaded.diagnostics()) || loaded.documents().isEmpty()) {
             return true;
         }
-        for (io.innominatus.parse.YamlNode document : loaded.documents()) {
-            if (document instanceof io.innominatus.parse.YamlNode.Mapping m) {
-                Optional<io.innominatus.parse.YamlNode> apiVersion = m.get("apiVersion");
+        for (io.innominatus.support.YamlNode document : loaded.documents()) {
+            if (document instanceof io.innominatus.support.YamlNode.Mapping m) {
+                Optional<io.innominatus.support.YamlNode> apiVersion = m.get("apiVersion");
                 if (apiVersion.isEmpty()) {
                     if (m.get("kind").isPresent() || m.get("metadata").isPresent() || m.get("spec").isPresent()) {
                         return true;
                     }
-                } else if (!(apiVersion.get() instanceof io.innominatus.parse.YamlNode.Scalar version)
+                } else if (!(apiVersion.get() instanceof io.innominatus.support.YamlNode.Scalar version)
                         || version.value().startsWith("workflow.dev/")) {
                     return true;
                 }

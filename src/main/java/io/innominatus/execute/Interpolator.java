@@ -1,13 +1,14 @@
 package io.innominatus.execute;
 
+import io.innominatus.support.PlainValues;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.innominatus.model.Interpolation;
 import io.innominatus.model.PlanContext;
 import io.innominatus.model.StepState;
 import io.innominatus.model.VariableRef;
-import io.innominatus.parse.EnvironmentReferences;
-import io.innominatus.parse.StepReader;
+import io.innominatus.support.EnvironmentReferences;
+
 import io.innominatus.steps.StepFailure;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -74,10 +75,10 @@ final class Interpolator {
             return Optional.of(scope.executionId());
         }
         if (ref instanceof VariableRef.Metadata m) {
-            return StepReader.lookup(plan.metadata(), m.path()).map(Interpolator::text);
+            return PlainValues.lookup(plan.metadata(), m.path()).map(Interpolator::text);
         }
         if (ref instanceof VariableRef.Admin a) {
-            Optional<String> value = StepReader.lookup(plan.admin(), a.path()).map(Interpolator::text);
+            Optional<String> value = PlainValues.lookup(plan.admin(), a.path()).map(Interpolator::text);
             try {
                 return value.map(v -> EnvironmentReferences.resolve(v, System::getenv, scope.secrets()));
             } catch (EnvironmentReferences.UnsetException e) {

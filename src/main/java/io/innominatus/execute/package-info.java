@@ -7,7 +7,7 @@
  * event streams that watchers read. Every change is checked against the lifecycle's transition table and
  * committed to the store, with its events, before it is published.
  *
- * <p>Depends on {@code model}, {@code parse} (expressions, paths), {@code steps} (the executor SPI) and
+ * <p>Depends on {@code model}, {@code support} (expressions, paths, durations), {@code steps} (the executor SPI) and
  * {@code store} (the port).
  */
 package io.innominatus.execute;

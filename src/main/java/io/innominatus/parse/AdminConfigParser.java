@@ -1,5 +1,11 @@
 package io.innominatus.parse;
 
+import io.innominatus.support.YamlNode;
+import io.innominatus.support.PlainValues;
+import io.innominatus.support.YamlLoader;
+import io.innominatus.support.CelExpressions;
+import io.innominatus.support.EnvironmentReferences;
+import io.innominatus.support.PathRules;
 import io.innominatus.model.AdminConfig;
 import io.innominatus.model.PolicyRule;
 import io.innominatus.model.Diagnostic;
@@ -8,7 +14,7 @@ import io.innominatus.model.PolicyRules;
 import io.innominatus.model.SourceLocation;
 import io.innominatus.model.StepTypeRegistration;
 import io.innominatus.model.StepTypes;
-import io.innominatus.parse.YamlNode.Mapping;
+import io.innominatus.support.YamlNode.Mapping;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -104,7 +110,7 @@ public final class AdminConfigParser {
             }
         }
         Map<String, Object> admin = doc.get("admin").flatMap(n -> r.mapping(n, "admin"))
-                .map(DocumentReader::plainMap).orElse(Map.of());
+                .map(PlainValues::plainMap).orElse(Map.of());
         doc.get("admin").ifPresent(n -> checkEnvironmentReferences(r, n, "admin"));
         List<io.innominatus.model.Provisioner> provisioners = doc.get("resourceDefinitions")
                 .flatMap(n -> r.mapping(n, "resourceDefinitions"))
@@ -153,7 +159,7 @@ public final class AdminConfigParser {
                 .flatMap(n -> r.mapping(n, "stepTypes")).map(m -> readStepTypes(r, m)).orElse(Map.of());
         Map<String, Object> integrations = new LinkedHashMap<>();
         for (String key : INTEGRATION_KEYS) {
-            doc.get(key).ifPresent(n -> integrations.put(key, DocumentReader.plain(n)));
+            doc.get(key).ifPresent(n -> integrations.put(key, PlainValues.plain(n)));
         }
         Map<String, PolicyRule> policyRules = r.field(doc, "policyRules", "", false)
                 .flatMap(n -> r.mapping(n, "policyRules")).map(m -> readPolicyRules(r, m)).orElse(Map.of());

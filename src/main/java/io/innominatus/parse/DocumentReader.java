@@ -1,12 +1,16 @@
 package io.innominatus.parse;
 
+import io.innominatus.support.YamlNode;
+import io.innominatus.support.Durations;
+import io.innominatus.support.DiagnosticCap;
+import io.innominatus.support.PlainValues;
+
 import io.innominatus.model.Diagnostic;
 import io.innominatus.model.SourceLocation;
-import io.innominatus.parse.YamlNode.Mapping;
-import io.innominatus.parse.YamlNode.Scalar;
-import io.innominatus.parse.YamlNode.ScalarKind;
-import io.innominatus.parse.YamlNode.Sequence;
-import java.math.BigDecimal;
+import io.innominatus.support.YamlNode.Mapping;
+import io.innominatus.support.YamlNode.Scalar;
+import io.innominatus.support.YamlNode.ScalarKind;
+import io.innominatus.support.YamlNode.Sequence;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -27,10 +31,10 @@ import java.util.function.Function;
  */
 public final class DocumentReader {
 
-    public static final int MAX_DIAGNOSTICS = 500;
+    public static final int MAX_DIAGNOSTICS = DiagnosticCap.MAX_DIAGNOSTICS;
     static final int MAX_HINTS = 100;
     public static final int MAX_EXPRESSION_CHARS = 64 * 1024;
-    static final String TOO_MANY_PROBLEMS = "TOO_MANY_PROBLEMS";
+    static final String TOO_MANY_PROBLEMS = DiagnosticCap.TOO_MANY_PROBLEMS;
 
     /** What the readers of one file may still spend. */
     private static final class Budget {
@@ -74,7 +78,7 @@ public final class DocumentReader {
             budget.diagnostics++;
             diagnostics.add(diagnostic);
         } else {
-            noteDropped(diagnostics, diagnostic);
+            DiagnosticCap.noteDropped(diagnostics, diagnostic);
         }
     }
 
@@ -88,36 +92,6 @@ public final class DocumentReader {
 
     public void warning(String code, String message, SourceLocation location, String path) {
         add(Diagnostic.warning(code, message, location, path));
-    }
-
-    /**
-     * Adds {@code diagnostic} unless {@code list} already holds {@link #MAX_DIAGNOSTICS}; the first one
-     * left out is replaced by a {@code TOO_MANY_PROBLEMS} diagnostic at its position, which is an error
-     * as soon as any left-out problem is one (so that a truncated report never looks valid).
-     */
-    static void addCapped(List<Diagnostic> list, Diagnostic diagnostic) {
-        if (list.size() < MAX_DIAGNOSTICS) {
-            list.add(diagnostic);
-        } else {
-            noteDropped(list, diagnostic);
-        }
-    }
-
-    private static void noteDropped(List<Diagnostic> list, Diagnostic dropped) {
-        Diagnostic last = list.isEmpty() ? null : list.get(list.size() - 1);
-        boolean noted = last != null && last.code().equals(TOO_MANY_PROBLEMS);
-        if (noted && (last.isError() || !dropped.isError())) {
-            return;
-        }
-        Diagnostic note = new Diagnostic(dropped.isError() ? io.innominatus.model.Severity.ERROR
-                : io.innominatus.model.Severity.WARNING, TOO_MANY_PROBLEMS, "more than " + MAX_DIAGNOSTICS
-                + " problems; the rest, from here on, are not reported", noted ? last.location() : dropped.location(),
-                noted ? last.fieldPath() : dropped.fieldPath());
-        if (noted) {
-            list.set(list.size() - 1, note);
-        } else {
-            list.add(note);
-        }
     }
 
     /** {@link Suggestions#hint}, while the file's suggestion budget lasts. */
@@ -203,7 +177,7 @@ public final class DocumentReader {
 
     public Optional<Long> integer(YamlNode node, String path) {
         if (node instanceof Scalar scalar && (scalar.kind() == ScalarKind.INT || scalar.kind() == ScalarKind.STRING)) {
-            Optional<Long> value = parseInteger(scalar.value());
+            Optional<Long> value = PlainValues.parseInteger(scalar.value());
             if (value.isPresent()) {
                 return value;
             }
@@ -281,66 +255,8 @@ public final class DocumentReader {
         });
     }
 
-    /** The plain-data form of a node: maps, lists, String, Long, Double, Boolean or null. */
-    public static Object plain(YamlNode node) {
-        if (node instanceof Mapping m) {
-            Map<String, Object> map = new LinkedHashMap<>();
-            m.entries().forEach(e -> map.put(e.key().value(), plain(e.value())));
-            return map;
-        }
-        if (node instanceof Sequence s) {
-            List<Object> list = new ArrayList<>();
-            s.items().forEach(i -> list.add(plain(i)));
-            return list;
-        }
-        Scalar scalar = (Scalar) node;
-        return switch (scalar.kind()) {
-            case NULL -> null;
-            case BOOL -> {
-                String v = scalar.value().toLowerCase(java.util.Locale.ROOT);
-                yield v.equals("true") || v.equals("yes") || v.equals("on") || v.equals("y");
-            }
-            case INT -> parseInteger(scalar.value()).<Object>map(l -> l).orElse(scalar.value());
-            case FLOAT -> parseFloat(scalar.value());
-            case STRING -> scalar.value();
-        };
-    }
-
-    @SuppressWarnings("unchecked")
-    public static Map<String, Object> plainMap(Mapping node) {
-        return (Map<String, Object>) plain(node);
-    }
-
     private void wrongType(YamlNode node, String path, String expected) {
         error("WRONG_TYPE", "expected " + expected + " but found " + node.kindName(), node.location(), path);
     }
 
-    static Optional<Long> parseInteger(String text) {
-        String t = text.replace("_", "").trim();
-        try {
-            if (t.startsWith("0x") || t.startsWith("0X")) {
-                return Optional.of(Long.parseLong(t.substring(2), 16));
-            }
-            if (t.startsWith("0o")) {
-                return Optional.of(Long.parseLong(t.substring(2), 8));
-            }
-            return Optional.of(Long.parseLong(t.startsWith("+") ? t.substring(1) : t));
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
-    }
-
-    private static Object parseFloat(String text) {
-        String t = text.replace("_", "").trim().toLowerCase(java.util.Locale.ROOT);
-        try {
-            return switch (t) {
-                case ".inf", "+.inf" -> Double.POSITIVE_INFINITY;
-                case "-.inf" -> Double.NEGATIVE_INFINITY;
-                case ".nan" -> Double.NaN;
-                default -> new BigDecimal(t).doubleValue();
-            };
-        } catch (NumberFormatException e) {
-            return text;
-        }
-    }
 }

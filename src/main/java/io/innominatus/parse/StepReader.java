@@ -1,5 +1,9 @@
 package io.innominatus.parse;
 
+import io.innominatus.support.YamlNode;
+import io.innominatus.support.PlainValues;
+import io.innominatus.support.CelExpressions;
+import io.innominatus.support.PathRules;
 import io.innominatus.model.Diagnostic;
 import io.innominatus.model.Interpolation;
 import io.innominatus.model.ReferenceSite;
@@ -8,9 +12,9 @@ import io.innominatus.model.SourceLocation;
 import io.innominatus.model.StepDefinition;
 import io.innominatus.model.VariableRef;
 import io.innominatus.model.When;
-import io.innominatus.parse.YamlNode.Mapping;
-import io.innominatus.parse.YamlNode.Scalar;
-import io.innominatus.parse.YamlNode.Sequence;
+import io.innominatus.support.YamlNode.Mapping;
+import io.innominatus.support.YamlNode.Scalar;
+import io.innominatus.support.YamlNode.Sequence;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -137,7 +141,7 @@ public final class StepReader {
             String configPath = DocumentReader.child(path, "config");
             Optional<Mapping> configMap = r.mapping(configNode.get(), configPath);
             if (configMap.isPresent()) {
-                config = DocumentReader.plainMap(configMap.get());
+                config = PlainValues.plainMap(configMap.get());
                 scanStrings(configMap.get(), configPath, references, null);
             }
         }
@@ -427,7 +431,7 @@ public final class StepReader {
                 r.error("UNKNOWN_VARIABLE", "${" + site.expression() + "}: no terraform step runs before step '"
                         + step.name() + "'", site.location(), site.fieldPath());
             }
-        } else if (ref instanceof VariableRef.Admin a && scope.admin() != null && lookup(scope.admin(), a.path()).isEmpty()) {
+        } else if (ref instanceof VariableRef.Admin a && scope.admin() != null && PlainValues.lookup(scope.admin(), a.path()).isEmpty()) {
             r.error("UNKNOWN_VARIABLE", "${" + site.expression() + "}: admin-config has no admin." + String.join(".", a.path())
                     + r.hint(a.path().get(0), scope.admin().keySet()), site.location(), site.fieldPath());
         }
@@ -448,7 +452,7 @@ public final class StepReader {
                 r.error("INVALID_REFERENCE", "${" + site.expression() + "} is not available in spec.variables; "
                         + "variables may use application, metadata, environment, admin, resources and execution values",
                         site.location(), site.fieldPath());
-            } else if (ref instanceof VariableRef.Admin a && scope.admin() != null && lookup(scope.admin(), a.path()).isEmpty()) {
+            } else if (ref instanceof VariableRef.Admin a && scope.admin() != null && PlainValues.lookup(scope.admin(), a.path()).isEmpty()) {
                 r.error("UNKNOWN_VARIABLE", "${" + site.expression() + "}: admin-config has no admin."
                         + String.join(".", a.path()), site.location(), site.fieldPath());
             }
@@ -481,18 +485,6 @@ public final class StepReader {
             names.add(steps.get(i).name());
         }
         return names;
-    }
-
-    /** Looks a dotted path up in nested maps. */
-    public static Optional<Object> lookup(Map<String, Object> root, List<String> path) {
-        Object current = root;
-        for (String part : path) {
-            if (!(current instanceof Map<?, ?> map) || !map.containsKey(part)) {
-                return Optional.empty();
-            }
-            current = map.get(part);
-        }
-        return Optional.ofNullable(current);
     }
 
     public List<Diagnostic> diagnostics() {

@@ -1,5 +1,7 @@
 package io.innominatus.parse;
 
+import io.innominatus.support.YamlNode;
+import io.innominatus.support.YamlLoader;
 import io.innominatus.model.Diagnostic;
 import io.innominatus.model.Phase;
 import io.innominatus.model.PolicyDocument;
@@ -10,7 +12,7 @@ import io.innominatus.model.StepDefinition;
 import io.innominatus.model.Tier;
 import io.innominatus.model.Trigger;
 import io.innominatus.model.WorkflowDefinition;
-import io.innominatus.parse.YamlNode.Mapping;
+import io.innominatus.support.YamlNode.Mapping;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

@@ -4,6 +4,6 @@
  * records with every problem reported at once as a {@link io.innominatus.model.Diagnostic} with file,
  * line, column and field path.
  *
- * <p>Depends on {@code model} and SnakeYAML only.
+ * <p>Depends on {@code model} and {@code support} (YAML loading, CEL, durations, paths) only.
  */
 package io.innominatus.parse;

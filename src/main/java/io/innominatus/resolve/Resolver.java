@@ -1,5 +1,6 @@
 package io.innominatus.resolve;
 
+import io.innominatus.support.PlainValues;
 import io.innominatus.model.DeliveryTarget;
 import io.innominatus.model.DeploymentPlan;
 import io.innominatus.model.EnvironmentDefinition;
@@ -18,9 +19,9 @@ import io.innominatus.model.Tier;
 import io.innominatus.model.Trigger;
 import io.innominatus.model.VariableRef;
 import io.innominatus.model.WorkflowDefinition;
-import io.innominatus.parse.EnvironmentReferences;
+import io.innominatus.support.EnvironmentReferences;
 import io.innominatus.parse.StepGraph;
-import io.innominatus.parse.StepReader;
+
 import io.innominatus.parse.Suggestions;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -172,14 +173,14 @@ public final class Resolver {
                 continue;
             }
             String problem = null;
-            if (ref instanceof VariableRef.Metadata m && StepReader.lookup(workload.metadata(), m.path()).isEmpty()) {
+            if (ref instanceof VariableRef.Metadata m && PlainValues.lookup(workload.metadata(), m.path()).isEmpty()) {
                 problem = "${" + site.expression() + "}: application '" + workload.name() + "' has no metadata."
                         + String.join(".", m.path()) + Suggestions.hint(m.path().get(0), workload.metadata().keySet());
             } else if (ref instanceof VariableRef.ResourceOutput r && !workload.resources().containsKey(r.resource())) {
                 problem = "${" + site.expression() + "}: application '" + workload.name() + "' declares no resource '"
                         + r.resource() + "'" + Suggestions.hint(r.resource(), workload.resources().keySet());
             } else if (ref instanceof VariableRef.Admin a) {
-                Optional<Object> value = StepReader.lookup(admin, a.path());
+                Optional<Object> value = PlainValues.lookup(admin, a.path());
                 if (value.isEmpty()) {
                     problem = "${" + site.expression() + "}: admin-config has no admin." + String.join(".", a.path());
                 } else if (workflow.tier() == Tier.APPLICATION && holdsEnvironmentReference(value.get())) {

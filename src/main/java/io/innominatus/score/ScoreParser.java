@@ -1,5 +1,7 @@
 package io.innominatus.score;
 
+import io.innominatus.support.ScorePlaceholders;
+import io.innominatus.support.PlainValues;
 import io.innominatus.model.CanonicalJson;
 import io.innominatus.model.Diagnostic;
 import io.innominatus.model.Interpolation;
@@ -21,11 +23,11 @@ import io.innominatus.model.Trigger;
 import io.innominatus.model.WorkflowDefinition;
 import io.innominatus.parse.DocumentReader;
 import io.innominatus.parse.StepReader;
-import io.innominatus.parse.YamlLoader;
-import io.innominatus.parse.YamlNode;
-import io.innominatus.parse.YamlNode.Mapping;
-import io.innominatus.parse.YamlNode.Scalar;
-import io.innominatus.parse.YamlNode.Sequence;
+import io.innominatus.support.YamlLoader;
+import io.innominatus.support.YamlNode;
+import io.innominatus.support.YamlNode.Mapping;
+import io.innominatus.support.YamlNode.Scalar;
+import io.innominatus.support.YamlNode.Sequence;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -122,7 +124,7 @@ public final class ScoreParser {
             Optional<Mapping> metadataNode = r.field(doc, "metadata", "", true).flatMap(n -> r.mapping(n, "metadata"));
             if (metadataNode.isPresent()) {
                 Mapping m = metadataNode.get();
-                metadata = DocumentReader.plainMap(m);
+                metadata = PlainValues.plainMap(m);
                 name = r.string(m, "name", "metadata", true).orElse("");
                 if (!name.isEmpty() && !LABEL.matcher(name).matches()) {
                     r.error("INVALID_NAME", "metadata.name '" + name + "' must be an RFC 1123 label of 2 to 63 "
@@ -168,7 +170,7 @@ public final class ScoreParser {
                 String appName = name;
                 r.mapping(workflowsNode.get(), WORKFLOWS_KEY).ifPresent(m -> {
                     for (YamlNode.Entry entry : m.entries()) {
-                        readWorkflow(appName, entry, metadataNode.map(DocumentReader::plainMap).orElse(Map.of()))
+                        readWorkflow(appName, entry, metadataNode.map(PlainValues::plainMap).orElse(Map.of()))
                                 .ifPresent(workflows::add);
                     }
                 });
@@ -176,7 +178,7 @@ public final class ScoreParser {
             if (r.hasErrors()) {
                 return new Result(Optional.empty(), r.diagnostics());
             }
-            Map<String, Object> document = DocumentReader.plainMap(doc);
+            Map<String, Object> document = PlainValues.plainMap(doc);
             ScoreWorkload workload = new ScoreWorkload(name, metadata, containers, ports, resources, workflows, text,
                     document, CanonicalJson.sha256(document), r.file());
             return new Result(Optional.of(workload), r.diagnostics());
@@ -478,12 +480,12 @@ public final class ScoreParser {
             Map<String, Object> metadata = r.field(m, "metadata", path, false).flatMap(n -> r.mapping(n, path + ".metadata"))
                     .map(md -> {
                         md.get("annotations").ifPresent(a -> readAnnotations(a, path + ".metadata.annotations"));
-                        return DocumentReader.plainMap(md);
+                        return PlainValues.plainMap(md);
                     }).orElse(Map.of());
             Map<String, Object> params = r.field(m, "params", path, false).flatMap(n -> r.mapping(n, path + ".params"))
                     .map(p -> {
                         collectScalars(p, path + ".params");
-                        return DocumentReader.plainMap(p);
+                        return PlainValues.plainMap(p);
                     }).orElse(Map.of());
             return type.map(t -> new ResourceRequest(name, t, resourceClass, id, metadata, params, key.location()));
         }

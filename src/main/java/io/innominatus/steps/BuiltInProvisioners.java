@@ -1,5 +1,6 @@
 package io.innominatus.steps;
 
+import io.innominatus.support.PlainValues;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
@@ -13,7 +14,7 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
-import io.innominatus.parse.StepReader;
+
 import io.innominatus.steps.ProvisioningTarget.Provisioned;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -210,7 +211,7 @@ final class BuiltInProvisioners {
 
     private Provisioned environment(ProvisioningTarget t) {
         String environment = t.context().plan().environment();
-        Object values = StepReader.lookup(t.context().plan().admin(), List.of("environments", environment)).orElse(null);
+        Object values = PlainValues.lookup(t.context().plan().admin(), List.of("environments", environment)).orElse(null);
         Map<String, String> outputs = new LinkedHashMap<>();
         if (values instanceof Map<?, ?> map) {
             flatten("", map, outputs);
@@ -305,7 +306,7 @@ final class BuiltInProvisioners {
 
     /** The first port of the Score file's service, or 80. */
     private static String defaultServicePort(ProvisioningTarget t) {
-        Object ports = StepReader.lookup(t.context().plan().score(), List.of("service", "ports")).orElse(null);
+        Object ports = PlainValues.lookup(t.context().plan().score(), List.of("service", "ports")).orElse(null);
         if (ports instanceof Map<?, ?> map && !map.isEmpty() && map.values().iterator().next() instanceof Map<?, ?> first
                 && first.get("port") != null) {
             return String.valueOf(first.get("port"));

@@ -1,6 +1,6 @@
 package io.innominatus.steps;
 
-import io.innominatus.parse.PathRules;
+import io.innominatus.support.PathRules;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

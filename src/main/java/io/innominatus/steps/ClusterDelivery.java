@@ -12,7 +12,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
-import io.innominatus.parse.Durations;
+import io.innominatus.support.Durations;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

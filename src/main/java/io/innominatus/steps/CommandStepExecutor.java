@@ -1,7 +1,7 @@
 package io.innominatus.steps;
 
 import io.innominatus.model.StepTypeRegistration;
-import io.innominatus.parse.PathRules;
+import io.innominatus.support.PathRules;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,7 +5,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.innominatus.model.Provisioner;
 import io.innominatus.model.StepDefinition;
-import io.innominatus.parse.PathRules;
+import io.innominatus.support.PathRules;
 import io.innominatus.steps.ProvisioningTarget.Provisioned;
 import java.io.IOException;
 import java.nio.file.Files;

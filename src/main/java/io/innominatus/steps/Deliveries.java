@@ -5,7 +5,7 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.innominatus.model.DeliveryTarget;
-import io.innominatus.parse.EnvironmentReferences;
+import io.innominatus.support.EnvironmentReferences;
 import io.innominatus.store.DeliveryInventory;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,6 +1,6 @@
 package io.innominatus.steps;
 
-import io.innominatus.parse.PathRules;
+import io.innominatus.support.PathRules;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;

@@ -5,7 +5,7 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.innominatus.model.EffectivePolicies;
-import io.innominatus.parse.Durations;
+import io.innominatus.support.Durations;
 import io.innominatus.store.DeliveryInventory;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;

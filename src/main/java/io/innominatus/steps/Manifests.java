@@ -1,10 +1,11 @@
 package io.innominatus.steps;
 
+import io.innominatus.support.PlainValues;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.innominatus.model.Diagnostic;
-import io.innominatus.parse.DocumentReader;
-import io.innominatus.parse.YamlLoader;
-import io.innominatus.parse.YamlNode;
+
+import io.innominatus.support.YamlLoader;
+import io.innominatus.support.YamlNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -121,7 +122,7 @@ final class Manifests {
         }
         List<Map<String, Object>> documents = new ArrayList<>();
         for (YamlNode node : loaded.documents()) {
-            Object plain = DocumentReader.plain(node);
+            Object plain = PlainValues.plain(node);
             if (plain == null) {
                 continue;
             }

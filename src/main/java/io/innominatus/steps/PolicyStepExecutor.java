@@ -1,11 +1,12 @@
 package io.innominatus.steps;
 
+import io.innominatus.support.PlainValues;
 import io.innominatus.model.PolicyRule;
 import io.innominatus.model.Diagnostic;
-import io.innominatus.parse.CelExpressions;
-import io.innominatus.parse.DocumentReader;
-import io.innominatus.parse.YamlLoader;
-import io.innominatus.parse.YamlNode;
+import io.innominatus.support.CelExpressions;
+
+import io.innominatus.support.YamlLoader;
+import io.innominatus.support.YamlNode;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
@@ -215,7 +216,7 @@ public class PolicyStepExecutor implements BlockingStepExecutor {
             throw new StepFailure("manifest " + first.location() + ": " + first.message());
         }
         for (YamlNode document : result.documents()) {
-            Object plain = DocumentReader.plain(document);
+            Object plain = PlainValues.plain(document);
             if (plain == null) {
                 continue;
             }

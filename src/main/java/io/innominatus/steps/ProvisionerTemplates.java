@@ -1,7 +1,8 @@
 package io.innominatus.steps;
 
+import io.innominatus.support.PlainValues;
 import io.innominatus.model.Interpolation;
-import io.innominatus.parse.StepReader;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -79,7 +80,7 @@ final class ProvisionerTemplates {
                 };
             }
             if (parts.size() >= 3 && parts.get(1).equals("params")) {
-                return StepReader.lookup(target.context().map("params"), parts.subList(2, parts.size()))
+                return PlainValues.lookup(target.context().map("params"), parts.subList(2, parts.size()))
                         .map(String::valueOf);
             }
             if (parts.size() == 3 && parts.get(1).equals("outputs")) {

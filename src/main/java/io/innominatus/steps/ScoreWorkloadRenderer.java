@@ -21,7 +21,7 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.innominatus.model.Interpolation;
-import io.innominatus.score.ScorePlaceholders;
+import io.innominatus.support.ScorePlaceholders;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

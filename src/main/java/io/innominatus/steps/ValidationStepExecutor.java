@@ -6,7 +6,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
 import io.innominatus.model.HealthCheck;
-import io.innominatus.parse.Durations;
+import io.innominatus.support.Durations;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;

@@ -8,7 +8,7 @@
  * through its API ({@code ClusterDelivery}, one client per cluster) or a Git repository ({@code GitOpsDelivery},
  * one commit per step, through JGit). What a real run creates is recorded in the store's delivery inventory.
  *
- * <p>Depends on {@code model}, {@code parse}, {@code score} and the {@code store} ports (provisioned resources,
+ * <p>Depends on {@code model}, {@code support} and the {@code store} ports (provisioned resources,
  * the delivery inventory); never on the engine.
  */
 package io.innominatus.steps;

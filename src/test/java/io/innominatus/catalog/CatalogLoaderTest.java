@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.innominatus.model.Diagnostic;
 import io.innominatus.model.Tier;
 import io.innominatus.model.WorkflowDefinition;
-import io.innominatus.parse.YamlLoader;
+import io.innominatus.support.YamlLoader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

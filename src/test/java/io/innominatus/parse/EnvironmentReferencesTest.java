@@ -1,5 +1,8 @@
 package io.innominatus.parse;
 
+import io.innominatus.support.EnvironmentReferences;
+import io.innominatus.support.YamlLoader;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,6 @@
 package io.innominatus.parse;
 
+import io.innominatus.support.YamlLoader;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

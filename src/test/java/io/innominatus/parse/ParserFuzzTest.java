@@ -1,5 +1,7 @@
 package io.innominatus.parse;
 
+import io.innominatus.support.YamlNode;
+import io.innominatus.support.YamlLoader;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 

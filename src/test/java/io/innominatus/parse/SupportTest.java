@@ -1,5 +1,7 @@
 package io.innominatus.parse;
 
+import io.innominatus.support.PathRules;
+import io.innominatus.support.Durations;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,6 @@
 package io.innominatus.score;
 
+import io.innominatus.support.ScorePlaceholders;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

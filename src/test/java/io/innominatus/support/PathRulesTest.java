@@ -1,4 +1,4 @@
-package io.innominatus.parse;
+package io.innominatus.support;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package io.innominatus.parse;
+package io.innominatus.support;
 
 import io.innominatus.model.Diagnostic;
 import io.innominatus.model.SourceLocation;
@@ -233,13 +233,13 @@ public final class YamlLoader {
                         + "repeat the text they refer to)", location, path);
             }
             if (depth > limits.maxDepth()) {
-                DocumentReader.addCapped(diagnostics, Diagnostic.error("NESTING_TOO_DEEP",
+                DiagnosticCap.add(diagnostics, Diagnostic.error("NESTING_TOO_DEEP",
                         "nesting deeper than " + limits.maxDepth() + " levels", location, path));
                 return new YamlNode.Scalar("", YamlNode.ScalarKind.NULL, location);
             }
             checkTag(node, location, path);
             if (onPath.put(node, Boolean.TRUE) != null) {
-                DocumentReader.addCapped(diagnostics, Diagnostic.error("RECURSIVE_ALIAS", "an alias refers to a node containing it",
+                DiagnosticCap.add(diagnostics, Diagnostic.error("RECURSIVE_ALIAS", "an alias refers to a node containing it",
                         location, path));
                 return new YamlNode.Scalar("", YamlNode.ScalarKind.NULL, location);
             }
@@ -262,12 +262,12 @@ public final class YamlLoader {
                     Node keyNode = tuple.getKeyNode();
                     SourceLocation keyLocation = location(file, keyNode.getStartMark());
                     if (keyNode.getTag().equals(Tag.MERGE)) {
-                        DocumentReader.addCapped(diagnostics, Diagnostic.error("UNSUPPORTED_MERGE_KEY",
+                        DiagnosticCap.add(diagnostics, Diagnostic.error("UNSUPPORTED_MERGE_KEY",
                                 "merge keys (<<) are not supported; repeat the keys instead", keyLocation, path));
                         continue;
                     }
                     if (!(keyNode instanceof ScalarNode keyScalar)) {
-                        DocumentReader.addCapped(diagnostics, Diagnostic.error("INVALID_KEY", "mapping keys must be scalars",
+                        DiagnosticCap.add(diagnostics, Diagnostic.error("INVALID_KEY", "mapping keys must be scalars",
                                 keyLocation, path));
                         continue;
                     }
@@ -281,7 +281,7 @@ public final class YamlLoader {
                     String childPath = path.isEmpty() ? pathSegment(key) : path + "." + pathSegment(key);
                     SourceLocation first = seen.putIfAbsent(key, keyLocation);
                     if (first != null) {
-                        DocumentReader.addCapped(diagnostics, Diagnostic.error("DUPLICATE_KEY", "duplicate key '" + key
+                        DiagnosticCap.add(diagnostics, Diagnostic.error("DUPLICATE_KEY", "duplicate key '" + key
                                 + "' (first defined at line " + first.line() + ")", keyLocation, childPath));
                         continue;
                     }
@@ -297,7 +297,7 @@ public final class YamlLoader {
         private YamlNode overBudget(String message, SourceLocation location, String path) {
             if (!budgetReported) {
                 budgetReported = true;
-                DocumentReader.addCapped(diagnostics, Diagnostic.error("ALIAS_LIMIT", message, location, path));
+                DiagnosticCap.add(diagnostics, Diagnostic.error("ALIAS_LIMIT", message, location, path));
             }
             return new YamlNode.Scalar("", YamlNode.ScalarKind.NULL, location);
         }
@@ -317,7 +317,7 @@ public final class YamlLoader {
             String tag = node.getTag().getValue();
             boolean core = tag.startsWith(CORE_TAG_PREFIX) && CORE_TAGS.contains(tag.substring(CORE_TAG_PREFIX.length()));
             if (!core) {
-                DocumentReader.addCapped(diagnostics, Diagnostic.error("UNSAFE_TAG", "tag '" + tag + "' is not allowed; only plain YAML"
+                DiagnosticCap.add(diagnostics, Diagnostic.error("UNSAFE_TAG", "tag '" + tag + "' is not allowed; only plain YAML"
                         + " values (strings, numbers, booleans, null, mappings, sequences) are accepted", location, path));
             }
         }

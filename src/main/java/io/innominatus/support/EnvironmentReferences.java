@@ -1,4 +1,4 @@
-package io.innominatus.parse;
+package io.innominatus.support;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.innominatus.score;
+package io.innominatus.support;
 
 import io.innominatus.model.Interpolation;
 import java.util.ArrayList;

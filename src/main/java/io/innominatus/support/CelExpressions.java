@@ -1,4 +1,4 @@
-package io.innominatus.parse;
+package io.innominatus.support;
 
 import dev.cel.common.CelAbstractSyntaxTree;
 import dev.cel.common.CelIssue;

@@ -1,4 +1,4 @@
-package io.innominatus.parse;
+package io.innominatus.support;
 
 import io.innominatus.model.SourceLocation;
 import java.util.List;
