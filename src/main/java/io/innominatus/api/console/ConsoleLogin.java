@@ -31,7 +31,8 @@ public class ConsoleLogin implements HttpSecurityPolicy {
     public Uni<CheckResult> checkPermission(RoutingContext request, Uni<SecurityIdentity> identity,
             AuthorizationRequestContext requestContext) {
         return identity.map(i -> {
-            // The console's handlers act for this identity (its access token goes with their API calls).
+            // The console's handlers act for this identity (its access token goes with their API calls): every
+            // console path has this policy, and Quarkus resolves the identity for it.
             request.put(IDENTITY, i);
             return !enabled || (i != null && !i.isAnonymous()) ? CheckResult.PERMIT : CheckResult.DENY;
         });

@@ -80,9 +80,7 @@ public class ConsoleRoutes {
 
     /** Who the console's user is, so that the pages offer only what the API will allow. */
     private void session(RoutingContext context) {
-        io.vertx.core.Context vertx = io.vertx.core.Vertx.currentContext();
-        Forwarding.identity(context).subscribe().with(identity -> vertx.runOnContext(v -> session(context, callers.of(identity))),
-                failure -> vertx.runOnContext(v -> session(context, callers.of(null))));
+        session(context, callers.of(Forwarding.identity(context)));
     }
 
     private void session(RoutingContext context, Caller caller) {

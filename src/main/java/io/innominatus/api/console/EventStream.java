@@ -56,11 +56,7 @@ final class EventStream {
             Forwarding.fail(context, methods, Status.Code.INVALID_ARGUMENT, "MALFORMED_REQUEST", e.getMessage());
             return;
         }
-        Context vertx = Vertx.currentContext();
-        Forwarding.identity(context).subscribe().with(
-                identity -> vertx.runOnContext(v -> follow(context, request, Forwarding.credentials(context, identity))),
-                failure -> vertx.runOnContext(v -> Forwarding.fail(context, methods, Status.Code.UNAUTHENTICATED, "UNAUTHENTICATED", "the caller's "
-                        + "identity could not be established")));
+        follow(context, request, Forwarding.credentials(context, Forwarding.identity(context)));
     }
 
     private void follow(RoutingContext context, DynamicMessage request, Metadata headers) {

@@ -5,7 +5,6 @@ import io.grpc.Metadata;
 import io.grpc.protobuf.StatusProto;
 import io.quarkus.oidc.AccessTokenCredential;
 import io.quarkus.security.identity.SecurityIdentity;
-import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 
@@ -32,17 +31,9 @@ final class Forwarding {
         return headers;
     }
 
-    /** The identity Quarkus established for the request, waiting for it where authentication is deferred. */
-    static io.smallrye.mutiny.Uni<SecurityIdentity> identity(RoutingContext context) {
-        SecurityIdentity checked = context.get(ConsoleLogin.IDENTITY);
-        if (checked != null) {
-            return io.smallrye.mutiny.Uni.createFrom().item(checked);
-        }
-        if (context.user() instanceof QuarkusHttpUser user) {
-            return io.smallrye.mutiny.Uni.createFrom().item(user.getSecurityIdentity());
-        }
-        io.smallrye.mutiny.Uni<SecurityIdentity> deferred = context.get(QuarkusHttpUser.DEFERRED_IDENTITY_KEY);
-        return deferred != null ? deferred : io.smallrye.mutiny.Uni.createFrom().nullItem();
+    /** The identity Quarkus established for the request, as the console's permission check saw it (null if none). */
+    static SecurityIdentity identity(RoutingContext context) {
+        return context.get(ConsoleLogin.IDENTITY);
     }
 
     /** The {@code google.rpc.Status} of a failed call, with its details. */

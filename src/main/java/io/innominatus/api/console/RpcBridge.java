@@ -52,11 +52,7 @@ final class RpcBridge {
                     + "proto3 JSON: " + e.getMessage());
             return;
         }
-        Context vertx = Vertx.currentContext();
-        Forwarding.identity(context).subscribe().with(
-                identity -> vertx.runOnContext(v -> forward(context, method.get(), request, Forwarding.credentials(context, identity))),
-                failure -> vertx.runOnContext(v -> Forwarding.fail(context, methods, Status.Code.UNAUTHENTICATED, "UNAUTHENTICATED", "the caller's "
-                        + "identity could not be established")));
+        forward(context, method.get(), request, Forwarding.credentials(context, Forwarding.identity(context)));
     }
 
     private void forward(RoutingContext context, io.grpc.MethodDescriptor<DynamicMessage, DynamicMessage> method,
