@@ -25,7 +25,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -198,12 +197,9 @@ class MetricsEndpointTest extends GrpcTestSupport {
         return workflows.getExecution(GetExecutionRequest.newBuilder().setExecutionId(executionId).build()).getExecution();
     }
 
-    private void awaitState(String executionId, ExecutionState state) throws InterruptedException {
-        Instant deadline = Instant.now().plusSeconds(30);
-        while (get(executionId).getState() != state) {
-            assertTrue(Instant.now().isBefore(deadline), "execution never reached " + state);
-            Thread.sleep(50);
-        }
+    private void awaitState(String executionId, ExecutionState state) {
+        org.awaitility.Awaitility.await("execution reaching " + state).atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> get(executionId).getState() == state);
     }
 
     private static Map<String, String> with(Map<String, String> labels, String key, String value) {
@@ -213,15 +209,9 @@ class MetricsEndpointTest extends GrpcTestSupport {
     }
 
     /** Metrics are counted off the engine's threads: scrape until {@code ready} holds. */
-    private Scrape awaitScrape(Predicate<Scrape> ready) throws IOException, InterruptedException {
-        Instant deadline = Instant.now().plusSeconds(30);
-        Scrape scrape = scrape();
-        while (!ready.test(scrape)) {
-            assertTrue(Instant.now().isBefore(deadline), "metrics never reached the expected values:\n" + scrape.innominatus());
-            Thread.sleep(100);
-            scrape = scrape();
-        }
-        return scrape;
+    private Scrape awaitScrape(Predicate<Scrape> ready) {
+        return org.awaitility.Awaitility.await("metrics reaching the expected values").atMost(java.time.Duration.ofSeconds(30))
+                .pollInterval(java.time.Duration.ofMillis(100)).until(this::scrape, ready::test);
     }
 
     private Scrape scrape() throws IOException, InterruptedException {

@@ -364,18 +364,10 @@ class PlatformTeamCatalogGrpcTest extends GrpcTestSupport {
     }
 
     private void awaitStepRunning(String id, int attempt) {
-        for (int i = 0; i < 600; i++) {
-            StepExecution s = step(get(id), "wait-for-gate");
-            if (s.getState() == StepState.STEP_STATE_RUNNING && s.getAttempt() == attempt) {
-                return;
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
-        throw new AssertionError("step wait-for-gate of " + id + " never ran attempt " + attempt + ": " + get(id));
+        org.awaitility.Awaitility.await("wait-for-gate running its attempt " + attempt).atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> {
+                    StepExecution s = step(get(id), "wait-for-gate");
+                    return s.getState() == StepState.STEP_STATE_RUNNING && s.getAttempt() == attempt;
+                });
     }
 }

@@ -513,9 +513,8 @@ class CtlCommandsTest {
         Ctl watcher = Ctl.forServer(home, url.getPort());
         CompletableFuture<Ctl.Result> watching = CompletableFuture.supplyAsync(() -> watcher.run("watch", id, "--verbose"));
         // Wait until the step is running (its log lines are stored) before cancelling.
-        for (int i = 0; i < 150 && !ctl.run("logs", id).out().contains("draining"); i++) {
-            Thread.sleep(200);
-        }
+        org.awaitility.Awaitility.await("the step logging").atMost(java.time.Duration.ofSeconds(30))
+                .pollInterval(java.time.Duration.ofMillis(200)).until(() -> ctl.run("logs", id).out().contains("draining"));
         Ctl.Result cancelled = ctl.run("cancel", id, "-m", "window closed");
         assertExit(0, cancelled);
         assertEquals("Cancelled " + id + ": CANCELLED\n", cancelled.out());

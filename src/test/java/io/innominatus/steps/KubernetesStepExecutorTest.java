@@ -118,11 +118,8 @@ class KubernetesStepExecutorTest {
         CompletableFuture<StepResult> running = executor().execute(context)
                 .runSubscriptionOn(java.util.concurrent.ForkJoinPool.commonPool()).subscribeAsCompletionStage();
         // The mock server runs no controllers: play the Deployment controller once the object exists.
-        Deployment deployment = null;
-        for (int i = 0; i < 100 && deployment == null; i++) {
-            deployment = client.apps().deployments().inNamespace("rollout").withName("payment-gateway").get();
-            Thread.sleep(50);
-        }
+        Deployment deployment = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(
+                () -> client.apps().deployments().inNamespace("rollout").withName("payment-gateway").get(), d -> d != null);
         assertNotNull(deployment);
         assertTrue(!running.isDone());
         deployment.setStatus(new DeploymentStatusBuilder().withReplicas(2).withReadyReplicas(2).build());
@@ -142,7 +139,10 @@ class KubernetesStepExecutorTest {
         context.namespace("cancelled");
         CompletableFuture<StepResult> running = executor().execute(context)
                 .runSubscriptionOn(java.util.concurrent.ForkJoinPool.commonPool()).subscribeAsCompletionStage();
-        Thread.sleep(800);
+        // Cancelled while it waits for readiness: once the Deployment is applied, the step is waiting.
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() ->
+                client.apps().deployments().inNamespace("cancelled").withName("payment-gateway").get() != null);
+        assertTrue(!running.isDone());
         context.cancellation.cancel("cancelled by test");
         Exception failure = assertThrows(Exception.class, () -> running.get(10, java.util.concurrent.TimeUnit.SECONDS));
         assertTrue(failure.getCause() instanceof StepFailure);

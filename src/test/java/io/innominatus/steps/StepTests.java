@@ -63,18 +63,8 @@ final class StepTests {
     }
 
     static void await(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("gave up waiting: " + what);
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                fail("interrupted waiting: " + what);
-            }
-        }
+        org.awaitility.Awaitility.await(what).atMost(PATIENCE).pollInterval(java.time.Duration.ofMillis(50))
+                .until(condition::getAsBoolean);
     }
 
     /** Copies a test resource to {@code directory/name} and makes it executable (Maven drops the mode bits). */
