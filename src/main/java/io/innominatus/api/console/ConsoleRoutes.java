@@ -55,7 +55,7 @@ public class ConsoleRoutes {
 
     void routes(@Observes Router router) {
         router.route("/console/*").order(-100).handler(this::securityHeaders);
-        router.routeWithRegex(HttpMethod.GET, PAGES).order(-100).handler(this::securityHeaders);
+        router.routeWithRegex(PAGES).order(-100).handler(this::securityHeaders);
         router.routeWithRegex(HttpMethod.GET, PAGES).handler(this::page);
         router.get("/console/session").handler(this::session);
         router.post(RpcBridge.PATH + "*").handler(BodyHandler.create(false).setBodyLimit(maxRequestBytes)).handler(rpc::handle);
@@ -63,12 +63,32 @@ public class ConsoleRoutes {
     }
 
     private void securityHeaders(RoutingContext context) {
+        if (!callers.authenticationEnabled() && !loopbackName(context.request().authority())) {
+            // Without authentication every local caller is trusted; a page of another site whose name was made to
+            // point here (DNS rebinding) would be "same origin" with the console. Only loopback names are answered.
+            Forwarding.fail(context, methods, io.grpc.Status.Code.PERMISSION_DENIED, "HOST_NOT_LOOPBACK", "this service runs "
+                    + "without authentication: its console answers at localhost or a loopback address only, not at "
+                    + context.request().authority());
+            return;
+        }
         context.response()
                 .putHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY)
                 .putHeader("X-Content-Type-Options", "nosniff")
                 .putHeader("Referrer-Policy", "same-origin")
                 .putHeader("X-Frame-Options", "DENY");
         context.next();
+    }
+
+    static boolean loopbackName(io.vertx.core.net.HostAndPort authority) {
+        if (authority == null) {
+            return false;
+        }
+        String host = authority.host().toLowerCase(java.util.Locale.ROOT);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        return host.equals("localhost") || host.endsWith(".localhost") || host.equals("::1")
+                || host.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
     }
 
     private void page(RoutingContext context) {

@@ -187,6 +187,31 @@ class ConsoleBridgeTest extends GrpcTestSupport {
         assertEquals(200, call(LIST_PRODUCTS, "{}").statusCode());
     }
 
+    @Test
+    void withoutAuthenticationTheConsoleAnswersOnlyToLoopbackNames() throws Exception {
+        // A site whose name was rebound to this host must not be "same origin" with a console that trusts everyone.
+        for (String host : List.of("attacker.example", "127.0.0.1.attacker.example", "10.0.0.7")) {
+            String answer = raw("GET / HTTP/1.1\r\nHost: " + host + ":" + baseUrl.getPort() + "\r\nConnection: close\r\n\r\n");
+            assertTrue(answer.startsWith("HTTP/1.1 403"), host + ": " + answer);
+            assertTrue(answer.contains("HOST_NOT_LOOPBACK"), answer);
+            String rpc = raw("POST /console/rpc/" + LIST_PRODUCTS + " HTTP/1.1\r\nHost: " + host + "\r\nContent-Type: application/json"
+                    + "\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}");
+            assertTrue(rpc.startsWith("HTTP/1.1 403"), host + ": " + rpc);
+        }
+        for (String host : List.of("localhost", "127.0.0.1", "[::1]", "console.localhost")) {
+            String answer = raw("GET / HTTP/1.1\r\nHost: " + host + ":" + baseUrl.getPort() + "\r\nConnection: close\r\n\r\n");
+            assertTrue(answer.startsWith("HTTP/1.1 200"), host + ": " + answer);
+        }
+    }
+
+    private String raw(String request) throws IOException {
+        try (java.net.Socket socket = new java.net.Socket(baseUrl.getHost(), baseUrl.getPort())) {
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
     private static List<Long> ids(String stream) {
         List<Long> ids = new ArrayList<>();
         for (String line : stream.split("\n")) {
