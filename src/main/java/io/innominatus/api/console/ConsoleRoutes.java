@@ -40,12 +40,15 @@ public class ConsoleRoutes {
     private final EventStream events;
     private final String document;
     private final boolean login;
+    /** Without authentication (and without the explicit acceptance of that risk), only loopback names are answered. */
+    private final boolean loopbackNamesOnly;
     private final int maxRequestBytes;
 
-    public ConsoleRoutes(IdentityCallers callers, SelfChannel channel,
+    public ConsoleRoutes(IdentityCallers callers, SelfChannel channel, io.innominatus.app.SecuritySettings security,
             @ConfigProperty(name = ConsoleLogin.ENABLED, defaultValue = "false") boolean login,
             @ConfigProperty(name = "quarkus.grpc.server.max-inbound-message-size") int maxRequestBytes) {
         this.callers = callers;
+        this.loopbackNamesOnly = !callers.authenticationEnabled() && !security.insecureAllowUnauthenticated();
         this.rpc = new RpcBridge(methods, channel);
         this.events = new EventStream(methods, channel);
         this.document = resource("console/index.html");
@@ -63,7 +66,7 @@ public class ConsoleRoutes {
     }
 
     private void securityHeaders(RoutingContext context) {
-        if (!callers.authenticationEnabled() && !loopbackName(context.request().authority())) {
+        if (loopbackNamesOnly && !loopbackName(context.request().authority())) {
             // Without authentication every local caller is trusted; a page of another site whose name was made to
             // point here (DNS rebinding) would be "same origin" with the console. Only loopback names are answered.
             Forwarding.fail(context, methods, io.grpc.Status.Code.PERMISSION_DENIED, "HOST_NOT_LOOPBACK", "this service runs "
