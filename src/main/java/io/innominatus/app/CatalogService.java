@@ -1,7 +1,5 @@
 package io.innominatus.app;
 
-import io.innominatus.support.YamlLoader;
-import io.innominatus.support.EnvironmentReferences;
 import io.innominatus.app.ActiveCatalog.WorkflowView;
 import io.innominatus.catalog.Catalog;
 import io.innominatus.catalog.CatalogHolder;
@@ -15,10 +13,12 @@ import io.innominatus.model.StepTypes;
 import io.innominatus.model.Tier;
 import io.innominatus.model.Violation;
 import io.innominatus.model.WorkflowDefinition;
-import io.innominatus.support.PathRules;
 import io.innominatus.parse.WorkflowParser;
 import io.innominatus.policy.PolicyEvaluator;
 import io.innominatus.steps.StepExecutorRegistry;
+import io.innominatus.support.EnvironmentReferences;
+import io.innominatus.support.PathRules;
+import io.innominatus.support.YamlLoader;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -264,11 +264,11 @@ public class CatalogService {
             credentials.add(g.password());
         }
         return credentials.stream().filter(java.util.Objects::nonNull)
-                .flatMap(c -> io.innominatus.support.EnvironmentReferences.unset(c, System::getenv).stream())
+                .flatMap(c -> EnvironmentReferences.unset(c, System::getenv).stream())
                 .distinct().toList();
     }
 
-    public io.innominatus.support.YamlLoader.Limits limits() {
+    public YamlLoader.Limits limits() {
         return holder.limits();
     }
 

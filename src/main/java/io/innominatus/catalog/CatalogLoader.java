@@ -1,6 +1,5 @@
 package io.innominatus.catalog;
 
-import io.innominatus.support.YamlNode;
 import io.innominatus.model.AdminConfig;
 import io.innominatus.model.Diagnostic;
 import io.innominatus.model.PolicyDocument;
@@ -10,10 +9,11 @@ import io.innominatus.model.SourceLocation;
 import io.innominatus.model.Tier;
 import io.innominatus.model.WorkflowDefinition;
 import io.innominatus.parse.AdminConfigParser;
-import io.innominatus.support.PathRules;
 import io.innominatus.parse.ProvisionersParser;
 import io.innominatus.parse.WorkflowParser;
+import io.innominatus.support.PathRules;
 import io.innominatus.support.YamlLoader;
+import io.innominatus.support.YamlNode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -161,14 +161,14 @@ public final class CatalogLoader {
         if (Diagnostic.anyError(loaded.diagnostics()) || loaded.documents().isEmpty()) {
             return true;
         }
-        for (io.innominatus.support.YamlNode document : loaded.documents()) {
-            if (document instanceof io.innominatus.support.YamlNode.Mapping m) {
-                Optional<io.innominatus.support.YamlNode> apiVersion = m.get("apiVersion");
+        for (YamlNode document : loaded.documents()) {
+            if (document instanceof YamlNode.Mapping m) {
+                Optional<YamlNode> apiVersion = m.get("apiVersion");
                 if (apiVersion.isEmpty()) {
                     if (m.get("kind").isPresent() || m.get("metadata").isPresent() || m.get("spec").isPresent()) {
                         return true;
                     }
-                } else if (!(apiVersion.get() instanceof io.innominatus.support.YamlNode.Scalar version)
+                } else if (!(apiVersion.get() instanceof YamlNode.Scalar version)
                         || version.value().startsWith("workflow.dev/")) {
                     return true;
                 }

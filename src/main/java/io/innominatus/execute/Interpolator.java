@@ -1,15 +1,14 @@
 package io.innominatus.execute;
 
-import io.innominatus.support.PlainValues;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.innominatus.model.Interpolation;
 import io.innominatus.model.PlanContext;
 import io.innominatus.model.StepState;
 import io.innominatus.model.VariableRef;
-import io.innominatus.support.EnvironmentReferences;
-
 import io.innominatus.steps.StepFailure;
+import io.innominatus.support.EnvironmentReferences;
+import io.innominatus.support.PlainValues;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,20 +1,20 @@
 package io.innominatus.parse;
 
-import io.innominatus.support.YamlNode;
-import io.innominatus.support.PlainValues;
-import io.innominatus.support.YamlLoader;
-import io.innominatus.support.CelExpressions;
-import io.innominatus.support.EnvironmentReferences;
-import io.innominatus.support.PathRules;
 import io.innominatus.model.AdminConfig;
-import io.innominatus.model.PolicyRule;
 import io.innominatus.model.Diagnostic;
 import io.innominatus.model.HealthCheck;
+import io.innominatus.model.PolicyRule;
 import io.innominatus.model.PolicyRules;
 import io.innominatus.model.SourceLocation;
 import io.innominatus.model.StepTypeRegistration;
 import io.innominatus.model.StepTypes;
+import io.innominatus.support.CelExpressions;
+import io.innominatus.support.EnvironmentReferences;
+import io.innominatus.support.PathRules;
+import io.innominatus.support.PlainValues;
+import io.innominatus.support.YamlLoader;
 import io.innominatus.support.YamlNode.Mapping;
+import io.innominatus.support.YamlNode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;

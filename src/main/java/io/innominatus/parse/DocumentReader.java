@@ -1,16 +1,15 @@
 package io.innominatus.parse;
 
-import io.innominatus.support.YamlNode;
-import io.innominatus.support.Durations;
-import io.innominatus.support.DiagnosticCap;
-import io.innominatus.support.PlainValues;
-
 import io.innominatus.model.Diagnostic;
 import io.innominatus.model.SourceLocation;
+import io.innominatus.support.DiagnosticCap;
+import io.innominatus.support.Durations;
+import io.innominatus.support.PlainValues;
 import io.innominatus.support.YamlNode.Mapping;
 import io.innominatus.support.YamlNode.Scalar;
 import io.innominatus.support.YamlNode.ScalarKind;
 import io.innominatus.support.YamlNode.Sequence;
+import io.innominatus.support.YamlNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -1,12 +1,12 @@
 package io.innominatus.parse;
 
-import io.innominatus.support.YamlNode;
-import io.innominatus.support.EnvironmentReferences;
-import io.innominatus.support.PathRules;
 import io.innominatus.model.DeliveryTarget;
 import io.innominatus.model.EnvironmentDefinition;
 import io.innominatus.model.Interpolation;
+import io.innominatus.support.EnvironmentReferences;
+import io.innominatus.support.PathRules;
 import io.innominatus.support.YamlNode.Mapping;
+import io.innominatus.support.YamlNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,9 +1,9 @@
 package io.innominatus.parse;
 
-import io.innominatus.support.YamlNode;
 import io.innominatus.model.EffectivePolicies;
 import io.innominatus.model.PolicyRules;
 import io.innominatus.support.YamlNode.Mapping;
+import io.innominatus.support.YamlNode;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;

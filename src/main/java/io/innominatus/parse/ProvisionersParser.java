@@ -1,14 +1,14 @@
 package io.innominatus.parse;
 
-import io.innominatus.support.YamlNode;
-import io.innominatus.support.YamlLoader;
-import io.innominatus.support.PathRules;
 import io.innominatus.model.Diagnostic;
 import io.innominatus.model.Interpolation;
 import io.innominatus.model.Provisioner;
 import io.innominatus.model.SourceLocation;
 import io.innominatus.model.StepDefinition;
+import io.innominatus.support.PathRules;
+import io.innominatus.support.YamlLoader;
 import io.innominatus.support.YamlNode.Mapping;
+import io.innominatus.support.YamlNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,9 +1,5 @@
 package io.innominatus.parse;
 
-import io.innominatus.support.YamlNode;
-import io.innominatus.support.PlainValues;
-import io.innominatus.support.CelExpressions;
-import io.innominatus.support.PathRules;
 import io.innominatus.model.Diagnostic;
 import io.innominatus.model.Interpolation;
 import io.innominatus.model.ReferenceSite;
@@ -12,9 +8,13 @@ import io.innominatus.model.SourceLocation;
 import io.innominatus.model.StepDefinition;
 import io.innominatus.model.VariableRef;
 import io.innominatus.model.When;
+import io.innominatus.support.CelExpressions;
+import io.innominatus.support.PathRules;
+import io.innominatus.support.PlainValues;
 import io.innominatus.support.YamlNode.Mapping;
 import io.innominatus.support.YamlNode.Scalar;
 import io.innominatus.support.YamlNode.Sequence;
+import io.innominatus.support.YamlNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

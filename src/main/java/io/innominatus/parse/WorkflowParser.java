@@ -1,7 +1,5 @@
 package io.innominatus.parse;
 
-import io.innominatus.support.YamlNode;
-import io.innominatus.support.YamlLoader;
 import io.innominatus.model.Diagnostic;
 import io.innominatus.model.Phase;
 import io.innominatus.model.PolicyDocument;
@@ -12,7 +10,9 @@ import io.innominatus.model.StepDefinition;
 import io.innominatus.model.Tier;
 import io.innominatus.model.Trigger;
 import io.innominatus.model.WorkflowDefinition;
+import io.innominatus.support.YamlLoader;
 import io.innominatus.support.YamlNode.Mapping;
+import io.innominatus.support.YamlNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

@@ -1,13 +1,11 @@
 package io.innominatus.resolve;
 
-import io.innominatus.support.PlainValues;
 import io.innominatus.model.DeliveryTarget;
 import io.innominatus.model.DeploymentPlan;
-import io.innominatus.model.EnvironmentDefinition;
 import io.innominatus.model.Diagnostic;
+import io.innominatus.model.EnvironmentDefinition;
 import io.innominatus.model.PlanContext;
 import io.innominatus.model.PlannedStep;
-import io.innominatus.model.StepExports;
 import io.innominatus.model.PlannedWorkflow;
 import io.innominatus.model.Provisioner;
 import io.innominatus.model.ReferenceSite;
@@ -15,14 +13,15 @@ import io.innominatus.model.ResolvedDeployment;
 import io.innominatus.model.ResolvedWorkflow;
 import io.innominatus.model.ScoreWorkload;
 import io.innominatus.model.StepDefinition;
+import io.innominatus.model.StepExports;
 import io.innominatus.model.Tier;
 import io.innominatus.model.Trigger;
 import io.innominatus.model.VariableRef;
 import io.innominatus.model.WorkflowDefinition;
-import io.innominatus.support.EnvironmentReferences;
 import io.innominatus.parse.StepGraph;
-
 import io.innominatus.parse.Suggestions;
+import io.innominatus.support.EnvironmentReferences;
+import io.innominatus.support.PlainValues;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

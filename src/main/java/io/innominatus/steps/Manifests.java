@@ -1,9 +1,8 @@
 package io.innominatus.steps;
 
-import io.innominatus.support.PlainValues;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.innominatus.model.Diagnostic;
-
+import io.innominatus.support.PlainValues;
 import io.innominatus.support.YamlLoader;
 import io.innominatus.support.YamlNode;
 import java.io.IOException;
@@ -14,8 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.UnaryOperator;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /**

@@ -1,10 +1,9 @@
 package io.innominatus.steps;
 
-import io.innominatus.support.PlainValues;
-import io.innominatus.model.PolicyRule;
 import io.innominatus.model.Diagnostic;
+import io.innominatus.model.PolicyRule;
 import io.innominatus.support.CelExpressions;
-
+import io.innominatus.support.PlainValues;
 import io.innominatus.support.YamlLoader;
 import io.innominatus.support.YamlNode;
 import jakarta.enterprise.context.ApplicationScoped;

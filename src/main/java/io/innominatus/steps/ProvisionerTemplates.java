@@ -1,8 +1,7 @@
 package io.innominatus.steps;
 
-import io.innominatus.support.PlainValues;
 import io.innominatus.model.Interpolation;
-
+import io.innominatus.support.PlainValues;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

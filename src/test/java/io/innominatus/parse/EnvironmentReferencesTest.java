@@ -1,13 +1,12 @@
 package io.innominatus.parse;
 
-import io.innominatus.support.EnvironmentReferences;
-import io.innominatus.support.YamlLoader;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.innominatus.model.Diagnostic;
+import io.innominatus.support.EnvironmentReferences;
+import io.innominatus.support.YamlLoader;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,5 @@
 package io.innominatus.parse;
 
-import io.innominatus.support.YamlLoader;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -13,6 +12,7 @@ import io.innominatus.model.EffectivePolicies;
 import io.innominatus.model.EnvironmentDefinition;
 import io.innominatus.model.TargetKind;
 import io.innominatus.policy.PolicyMerger;
+import io.innominatus.support.YamlLoader;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;

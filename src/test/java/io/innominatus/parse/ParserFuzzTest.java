@@ -1,12 +1,12 @@
 package io.innominatus.parse;
 
-import io.innominatus.support.YamlNode;
-import io.innominatus.support.YamlLoader;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.innominatus.model.Diagnostic;
 import io.innominatus.score.ScoreParser;
+import io.innominatus.support.YamlLoader;
+import io.innominatus.support.YamlNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

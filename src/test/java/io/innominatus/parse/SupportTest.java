@@ -1,11 +1,11 @@
 package io.innominatus.parse;
 
-import io.innominatus.support.PathRules;
-import io.innominatus.support.Durations;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.innominatus.support.Durations;
+import io.innominatus.support.PathRules;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;

@@ -4,8 +4,8 @@ import static io.innominatus.TestWorkflows.platform;
 import static io.innominatus.TestWorkflows.product;
 import static io.innominatus.TestWorkflows.score;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.innominatus.TestWorkflows;

@@ -1,6 +1,5 @@
 package io.innominatus.score;
 
-import io.innominatus.support.ScorePlaceholders;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,6 +10,7 @@ import io.innominatus.model.Phase;
 import io.innominatus.model.ScoreWorkload;
 import io.innominatus.model.Severity;
 import io.innominatus.model.Tier;
+import io.innominatus.support.ScorePlaceholders;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
