@@ -16,8 +16,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The RPCs the console may call, by full name, as gRPC method descriptors over dynamic messages, and the JSON
- * codec for their messages (proto3 JSON, as grpcurl prints it).
+ * The unary RPCs the console may call, by full name, as gRPC method descriptors over dynamic messages, and the
+ * JSON codec for the API's messages (proto3 JSON, as grpcurl prints it).
  */
 final class ConsoleMethods {
 
@@ -37,10 +37,13 @@ final class ConsoleMethods {
         for (ServiceDescriptor service : SERVICES) {
             types.add(service.getFile().getMessageTypes());
             for (MethodDescriptor method : service.getMethods()) {
+                if (method.isServerStreaming() || method.isClientStreaming()) {
+                    continue; // streams reach the console as server-sent events (EventStream), not through the bridge
+                }
                 String name = service.getFullName() + "/" + method.getName();
                 descriptors.put(name, method);
                 methods.put(name, io.grpc.MethodDescriptor.<DynamicMessage, DynamicMessage>newBuilder()
-                        .setType(method.isServerStreaming() ? MethodType.SERVER_STREAMING : MethodType.UNARY)
+                        .setType(MethodType.UNARY)
                         .setFullMethodName(name)
                         .setRequestMarshaller(ProtoUtils.marshaller(DynamicMessage.getDefaultInstance(method.getInputType())))
                         .setResponseMarshaller(ProtoUtils.marshaller(DynamicMessage.getDefaultInstance(method.getOutputType())))
@@ -54,11 +57,7 @@ final class ConsoleMethods {
 
     /** The unary RPC named {@code service/method}, if the console may call it. */
     Optional<io.grpc.MethodDescriptor<DynamicMessage, DynamicMessage>> unary(String fullName) {
-        return Optional.ofNullable(methods.get(fullName)).filter(m -> m.getType() == MethodType.UNARY);
-    }
-
-    io.grpc.MethodDescriptor<DynamicMessage, DynamicMessage> method(String fullName) {
-        return methods.get(fullName);
+        return Optional.ofNullable(methods.get(fullName));
     }
 
     /** The request of {@code method} read from proto3 JSON; fails with InvalidProtocolBufferException. */

@@ -1,10 +1,11 @@
 package io.innominatus.api.console;
 
-import com.google.protobuf.DynamicMessage;
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
 import io.grpc.Metadata;
 import io.grpc.Status;
+import io.innominatus.api.workflow.v1.WatchExecutionRequest;
+import io.innominatus.api.workflow.v1.WatchExecutionResponse;
 import io.innominatus.api.workflow.v1.WorkflowServiceGrpc;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -23,7 +24,6 @@ import io.vertx.ext.web.RoutingContext;
 final class EventStream {
 
     static final String PATH = "/console/events/";
-    private static final String WATCH = WorkflowServiceGrpc.getWatchExecutionMethod().getFullMethodName();
     private static final long KEEP_ALIVE_MILLIS = 15_000;
     /** Events in flight from the watch to this stream: enough to cover the round trip of asking for more. */
     private static final int WINDOW = 64;
@@ -48,19 +48,14 @@ final class EventStream {
             Forwarding.fail(context, methods, Status.Code.INVALID_ARGUMENT, "MALFORMED_REQUEST", "the sequence to resume after is not a number");
             return;
         }
-        DynamicMessage request;
-        try {
-            request = methods.request(WATCH, "{\"executionId\":" + methods.json(com.google.protobuf.StringValue.of(executionId))
-                    + ",\"afterSequence\":\"" + after + "\"}");
-        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-            Forwarding.fail(context, methods, Status.Code.INVALID_ARGUMENT, "MALFORMED_REQUEST", e.getMessage());
-            return;
-        }
+        WatchExecutionRequest request = WatchExecutionRequest.newBuilder().setExecutionId(executionId).setAfterSequence(after)
+                .build();
         follow(context, request, Forwarding.credentials(context, Forwarding.identity(context)));
     }
 
-    private void follow(RoutingContext context, DynamicMessage request, Metadata headers) {
-        ClientCall<DynamicMessage, DynamicMessage> call = new HeaderAttachingCall<>(channel.newCall(methods.method(WATCH),
+    private void follow(RoutingContext context, WatchExecutionRequest request, Metadata headers) {
+        ClientCall<WatchExecutionRequest, WatchExecutionResponse> call = new HeaderAttachingCall<>(channel.newCall(
+                WorkflowServiceGrpc.getWatchExecutionMethod(),
                 context.request().localAddress(), context.request().isSSL(), CallOptions.DEFAULT), headers);
         Context vertx = Vertx.currentContext();
         HttpServerResponse response = context.response();
@@ -72,9 +67,9 @@ final class EventStream {
         });
         call.start(new ClientCall.Listener<>() {
             @Override
-            public void onMessage(DynamicMessage message) {
+            public void onMessage(WatchExecutionResponse message) {
                 String json = methods.json(message);
-                long sequence = sequence(message);
+                long sequence = message.getEvent().getSequence();
                 vertx.runOnContext(v -> {
                     if (response.ended() || response.closed()) {
                         return;
@@ -136,11 +131,5 @@ final class EventStream {
                 .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
                 .putHeader("X-Accel-Buffering", "no");
         response.write("retry: 2000\n\n");
-    }
-
-    /** The sequence of the event in a WatchExecutionResponse. */
-    private static long sequence(DynamicMessage response) {
-        var event = (com.google.protobuf.Message) response.getField(response.getDescriptorForType().findFieldByName("event"));
-        return (Long) event.getField(event.getDescriptorForType().findFieldByName("sequence"));
     }
 }

@@ -263,70 +263,83 @@ export function executionRow(e) {
     h('td', {}, e.requestedBy || ''), h('td', {}, time(e.createTime)), h('td', {}, between(e.startTime, e.endTime)));
 }
 
-export async function executionsPage(main, { query, navigate }) {
-  const field = (name, title) => h('div', {}, h('label', { for: 'f-' + name }, title),
-    h('input', { type: 'text', id: 'f-' + name, name, value: query.get(name) || '' }));
-  const state = h('select', { id: 'f-state', name: 'state' }, h('option', { value: '' }, 'any'),
-    EXECUTION_STATES.map(s => h('option', { value: s, selected: s === query.get('state') }, label(s, 'EXECUTION_STATE_'))));
-  const form = h('form', { class: 'filters', role: 'search' }, field('application', 'Application'), field('environment', 'Environment'),
-    h('div', {}, h('label', { for: 'f-state' }, 'State'), state), h('div', {}, h('button', { type: 'submit' }, 'Filter')));
-  const body = h('div', {});
-  fill(main, ...heading('Executions', 'Deployments, workflow runs and undeployments, newest first.'), form, body);
+/**
+ * A filter form whose values are the page's query, so that a filtered list has a URL of its own: text fields,
+ * or a choice where {@code options} lists [value, label] pairs.
+ */
+function filterForm(path, query, navigate, fields) {
+  const controls = fields.map(({ name, title, options }) => {
+    const id = 'filter-' + name;
+    const control = options
+      ? h('select', { id, name }, h('option', { value: '' }, 'any'),
+        options.map(([value, text]) => h('option', { value, selected: value === query.get(name) }, text)))
+      : h('input', { type: 'text', id, name, value: query.get(name) || '' });
+    return h('div', {}, h('label', { for: id }, title), control);
+  });
+  const form = h('form', { class: 'filters', role: 'search' }, controls, h('div', {}, h('button', { type: 'submit' }, 'Filter')));
   form.addEventListener('submit', e => {
     e.preventDefault();
     const q = new URLSearchParams([...new FormData(form)].filter(([, v]) => v));
-    navigate('/executions' + (q.toString() ? '?' + q : ''));
+    navigate(path + (q.toString() ? '?' + q : ''));
   });
+  return form;
+}
+
+/**
+ * Page after page of a List RPC in {@code body}: {@code fetch(pageToken)} answers the page's content and the
+ * next page token. Returns {load} to draw the current page (again) and {onFirstPage}.
+ */
+function paged(body, fetch) {
   const tokens = [''];
-  let page = 0, timer = null;
+  let page = 0;
   const load = async () => {
-    const response = await rpc(WORKFLOW + 'ListExecutions', {
-      application: query.get('application') || '', environment: query.get('environment') || '',
-      state: query.get('state') || undefined, pageSize: 25, pageToken: tokens[page], view: 'EXECUTION_VIEW_BASIC',
-    });
-    tokens[page + 1] = response.nextPageToken || '';
-    const previous = h('button', { type: 'button', disabled: page === 0, onclick: () => { page--; load(); } }, '← Newer');
-    const next = h('button', { type: 'button', disabled: !response.nextPageToken, onclick: () => { page++; load(); } }, 'Older →');
-    fill(body, table(['Execution', 'Application', 'Product', 'Environment', 'Kind', 'State', 'Requested by', 'Created', 'Duration'],
-      (response.executions || []).map(executionRow), { id: 'executions' }), h('div', { class: 'pager' }, previous, next,
+    const { content, nextPageToken } = await fetch(tokens[page]);
+    tokens[page + 1] = nextPageToken || '';
+    fill(body, content, h('div', { class: 'pager' },
+      h('button', { type: 'button', disabled: page === 0, onclick: () => { page--; load(); } }, '← Newer'),
+      h('button', { type: 'button', disabled: !nextPageToken, onclick: () => { page++; load(); } }, 'Older →'),
       h('span', { class: 'muted' }, `page ${page + 1}`)));
   };
-  await load();
-  timer = setInterval(() => { if (page === 0 && !document.hidden) load().catch(() => {}); }, 5000);
+  return { load, onFirstPage: () => page === 0 };
+}
+
+export async function executionsPage(main, { query, navigate }) {
+  const form = filterForm('/executions', query, navigate, [{ name: 'application', title: 'Application' },
+    { name: 'environment', title: 'Environment' },
+    { name: 'state', title: 'State', options: EXECUTION_STATES.map(s => [s, label(s, 'EXECUTION_STATE_')]) }]);
+  const body = h('div', {});
+  fill(main, ...heading('Executions', 'Deployments, workflow runs and undeployments, newest first.'), form, body);
+  const pages = paged(body, async pageToken => {
+    const response = await rpc(WORKFLOW + 'ListExecutions', {
+      application: query.get('application') || '', environment: query.get('environment') || '',
+      state: query.get('state') || undefined, pageSize: 25, pageToken, view: 'EXECUTION_VIEW_BASIC',
+    });
+    return { nextPageToken: response.nextPageToken, content: table(['Execution', 'Application', 'Product', 'Environment', 'Kind',
+      'State', 'Requested by', 'Created', 'Duration'], (response.executions || []).map(executionRow), { id: 'executions' }) };
+  });
+  await pages.load();
+  // The newest page follows new executions; an older page stays as it was read.
+  const timer = setInterval(() => { if (pages.onFirstPage() && !document.hidden) pages.load().catch(() => {}); }, 5000);
   return () => clearInterval(timer);
 }
 
 // ---------------------------------------------------------------------------------------------------- audit
 
 export async function auditPage(main, { query, navigate }) {
-  const field = (name, title) => h('div', {}, h('label', { for: 'a-' + name }, title),
-    h('input', { type: 'text', id: 'a-' + name, name, value: query.get(name) || '' }));
-  const decision = h('select', { id: 'a-decision', name: 'decision' }, h('option', { value: '' }, 'any'),
-    ['AUDIT_DECISION_ALLOWED', 'AUDIT_DECISION_DENIED'].map(d => h('option', { value: d, selected: d === query.get('decision') }, label(d, 'AUDIT_DECISION_'))));
-  const form = h('form', { class: 'filters', role: 'search' }, field('principal', 'Principal'), field('action', 'Action'),
-    field('target', 'Target'), h('div', {}, h('label', { for: 'a-decision' }, 'Decision'), decision),
-    h('div', {}, h('button', { type: 'submit' }, 'Filter')));
+  const form = filterForm('/audit', query, navigate, [{ name: 'principal', title: 'Principal' }, { name: 'action', title: 'Action' },
+    { name: 'target', title: 'Target' },
+    { name: 'decision', title: 'Decision', options: ['AUDIT_DECISION_ALLOWED', 'AUDIT_DECISION_DENIED'].map(d => [d, label(d, 'AUDIT_DECISION_')]) }]);
   const body = h('div', {});
   fill(main, ...heading('Audit trail', 'Who did what, and what was refused.'), form, body);
-  form.addEventListener('submit', e => {
-    e.preventDefault();
-    const q = new URLSearchParams([...new FormData(form)].filter(([, v]) => v));
-    navigate('/audit' + (q.toString() ? '?' + q : ''));
-  });
-  const tokens = [''];
-  let page = 0;
-  const load = async () => {
+  await paged(body, async pageToken => {
     const response = await rpc(AUDIT + 'ListAuditEvents', {
       principal: query.get('principal') || '', action: query.get('action') || '', target: query.get('target') || '',
-      decision: query.get('decision') || undefined, pageSize: 50, pageToken: tokens[page],
+      decision: query.get('decision') || undefined, pageSize: 50, pageToken,
     });
-    tokens[page + 1] = response.nextPageToken || '';
-    fill(body, table(['#', 'Time', 'Principal', 'Action', 'Target', 'Decision', 'Reason'], (response.events || []).map(e => h('tr', {},
-      h('td', { class: 'mono' }, e.sequence), h('td', {}, time(e.eventTime)), h('td', {}, e.principal), h('td', { class: 'mono' }, e.action),
-      h('td', { class: 'mono' }, e.target), h('td', {}, e.decision === 'AUDIT_DECISION_DENIED' ? badge('denied', '', 'bad') : badge('allowed', '', 'ok')),
-      h('td', {}, e.reason || ''))), { id: 'audit' }),
-    h('div', { class: 'pager' }, h('button', { type: 'button', disabled: page === 0, onclick: () => { page--; load(); } }, '← Newer'),
-      h('button', { type: 'button', disabled: !response.nextPageToken, onclick: () => { page++; load(); } }, 'Older →')));
-  };
-  await load();
+    return { nextPageToken: response.nextPageToken, content: table(['#', 'Time', 'Principal', 'Action', 'Target', 'Decision', 'Reason'],
+      (response.events || []).map(e => h('tr', {},
+        h('td', { class: 'mono' }, e.sequence), h('td', {}, time(e.eventTime)), h('td', {}, e.principal), h('td', { class: 'mono' }, e.action),
+        h('td', { class: 'mono' }, e.target), h('td', {}, e.decision === 'AUDIT_DECISION_DENIED' ? badge('denied', '', 'bad') : badge('allowed', '', 'ok')),
+        h('td', {}, e.reason || ''))), { id: 'audit' }) };
+  }).load();
 }
