@@ -3,7 +3,6 @@ package io.innominatus.api.console;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.innominatus.api.GrpcTestSupport;
 import io.innominatus.api.workflow.v1.DeploymentPlan;
 import io.innominatus.api.workflow.v1.PlanDeploymentRequest;
 import io.innominatus.api.workflow.v1.PlannedPhase;
@@ -14,8 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.support.ui.Select;
@@ -25,24 +22,7 @@ import org.openqa.selenium.support.ui.Select;
  * is what PlanDeployment answers, step for step, and what it leaves out is listed with its rule.
  */
 @QuarkusTest
-class BundledCatalogBrowserTest extends GrpcTestSupport {
-
-    private static Browser browser;
-
-    @BeforeEach
-    void openBrowser() {
-        if (browser == null) {
-            browser = Browser.start(baseUrl);
-        }
-    }
-
-    @AfterAll
-    static void closeBrowser() {
-        if (browser != null) {
-            browser.close();
-            browser = null;
-        }
-    }
+class BundledCatalogBrowserTest extends BrowserTestSupport {
 
     @Test
     void thePlanPageDrawsWhatPlanDeploymentAnswersForEachBundledExample() throws Exception {

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.innominatus.api.GrpcTestSupport;
 import io.innominatus.api.workflow.v1.ExecutionEvent;
 import io.innominatus.api.workflow.v1.ExecutionState;
 import io.innominatus.api.workflow.v1.GetExecutionRequest;
@@ -14,8 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
@@ -30,24 +27,7 @@ import org.openqa.selenium.support.ui.Select;
  */
 @QuarkusTest
 @TestProfile(ConsoleTestProfile.class)
-class ConsoleBrowserTest extends GrpcTestSupport {
-
-    private static Browser browser;
-
-    @BeforeEach
-    void openBrowser() {
-        if (browser == null) {
-            browser = Browser.start(baseUrl);
-        }
-    }
-
-    @AfterAll
-    static void closeBrowser() {
-        if (browser != null) {
-            browser.close();
-            browser = null;
-        }
-    }
+class ConsoleBrowserTest extends BrowserTestSupport {
 
     @Test
     void theOverviewListsProductsWorkflowsEnvironmentsAndPolicies() {
@@ -120,11 +100,7 @@ class ConsoleBrowserTest extends GrpcTestSupport {
         for (WebElement node : browser.all("#execution-graph .node")) {
             assertEquals("succeeded", node.getDomAttribute("data-state"), node.getDomAttribute("data-step"));
         }
-        // Every stored event but the log lines (shown in the step logs) is on the timeline, in order, once.
-        List<Long> expected = history(workflows, id).stream().filter(e -> !e.hasStepLog()).map(ExecutionEvent::getSequence).toList();
-        List<Long> shown = browser.all("#timeline tr[data-sequence]").stream()
-                .map(row -> Long.parseLong(row.getDomAttribute("data-sequence"))).toList();
-        assertEquals(expected, shown);
+        assertTheTimelineIsTheLog(id);
         browser.screenshot("execution");
 
         // The keyboard reaches a step of the graph and opens it.
@@ -158,14 +134,49 @@ class ConsoleBrowserTest extends GrpcTestSupport {
         browser.await(Duration.ofSeconds(30), () -> Boolean.TRUE.equals(browser.script("return window.__consoleMetrics.streamEnded === true")));
         assertEquals(ExecutionState.EXECUTION_STATE_SUCCEEDED, workflows.getExecution(GetExecutionRequest.newBuilder()
                 .setExecutionId(id).build()).getExecution().getState());
-        // The timeline holds both runs, each event once: what the log holds, in order.
+        // Both runs are on it.
+        assertTheTimelineIsTheLog(id);
+        assertTrue(browser.driver.findElement(By.id("timeline")).getText().contains("dependency started (attempt 2)"),
+                browser.driver.findElement(By.id("timeline")).getText());
+        assertTrue(browser.all("#actions button").stream().noneMatch(b -> b.getText().equals("Retry")));
+    }
+
+    /** Every stored event but the log lines (shown in the step logs) is on the timeline, in order, once. */
+    private void assertTheTimelineIsTheLog(String id) {
         List<Long> expected = history(workflows, id).stream().filter(e -> !e.hasStepLog()).map(ExecutionEvent::getSequence).toList();
         List<Long> shown = browser.all("#timeline tr[data-sequence]").stream()
                 .map(row -> Long.parseLong(row.getDomAttribute("data-sequence"))).toList();
         assertEquals(expected, shown);
-        assertTrue(browser.driver.findElement(By.id("timeline")).getText().contains("dependency started (attempt 2)"),
-                browser.driver.findElement(By.id("timeline")).getText());
-        assertTrue(browser.all("#actions button").stream().noneMatch(b -> b.getText().equals("Retry")));
+    }
+
+    @Test
+    void theExecutionsAndTheAuditTrailAreFilteredAsTheirListRpcsFilter() throws Exception {
+        String app = "filter-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        String score = Files.readString(Path.of(ConsoleTestProfile.STOREFRONT)).replace("name: storefront", "name: " + app);
+        for (String environment : List.of("staging", "production")) {
+            workflows.runWorkflow(io.innominatus.api.workflow.v1.RunWorkflowRequest.newBuilder().setWorkflowId("platform/drill")
+                    .setScoreYaml(score).setEnvironment(environment).build());
+        }
+        browser.open("/executions");
+        browser.driver.findElement(By.id("filter-application")).sendKeys(app);
+        new Select(browser.driver.findElement(By.id("filter-state"))).selectByValue("EXECUTION_STATE_AWAITING_APPROVAL");
+        browser.driver.findElement(By.cssSelector("form.filters button[type=submit]")).click();
+        browser.await(Duration.ofSeconds(10), () -> browser.driver.getCurrentUrl().contains("state=EXECUTION_STATE_AWAITING_APPROVAL"));
+        browser.awaitPage();
+        List<String> expected = workflows.listExecutions(io.innominatus.api.workflow.v1.ListExecutionsRequest.newBuilder()
+                .setApplication(app).setState(ExecutionState.EXECUTION_STATE_AWAITING_APPROVAL).build()).getExecutionsList().stream()
+                .map(io.innominatus.api.workflow.v1.Execution::getExecutionId).toList();
+        assertEquals(1, expected.size());
+        assertEquals(expected, browser.all("#executions tbody tr td:first-child a").stream().map(WebElement::getText).toList());
+        assertTrue(browser.driver.findElement(By.id("executions")).getText().contains("production"));
+
+        browser.open("/audit?action=RunWorkflow&target=" + java.net.URLEncoder.encode("execution/" + expected.get(0),
+                java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals("RunWorkflow", browser.driver.findElement(By.id("filter-action")).getDomAttribute("value"));
+        List<WebElement> rows = browser.all("#audit tbody tr");
+        assertEquals(1, rows.size(), browser.text());
+        assertTrue(rows.get(0).getText().contains("RunWorkflow") && rows.get(0).getText().contains("allowed"), rows.get(0).getText());
+        browser.screenshot("audit");
     }
 
     @Test
