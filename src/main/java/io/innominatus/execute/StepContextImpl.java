@@ -9,46 +9,34 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
-/** The context of one attempt, backed by its run. */
+/** The context of one attempt: its interpolated definition, and its log, progress and secrets going to its run. */
 final class StepContextImpl implements StepContext {
 
-    private final ExecutionRun run;
-    private final String workflowId;
-    private final String step;
+    private final RunState run;
+    private final StepLogs logs;
+    private final StepAttempt attempt;
     private final String type;
-    private final int attempt;
-    private final String idempotencyKey;
-    private final boolean dryRun;
     private final Map<String, Object> config;
     private final String namespace;
     private final String path;
     private final Path workflowDirectory;
-    private final DeploymentPlan plan;
     private final Duration timeout;
-    private final Cancellation cancellation;
-    private final ExecutionRun.Attempt attemptHandle;
     private final Interpolator.Scope scope;
+    private final boolean dryRun;
 
-    StepContextImpl(ExecutionRun run, String workflowId, String step, String type, int attempt, String idempotencyKey,
-            boolean dryRun, Map<String, Object> config, String namespace, String path, Path workflowDirectory,
-            DeploymentPlan plan, Duration timeout, Cancellation cancellation, ExecutionRun.Attempt attemptHandle,
-            Interpolator.Scope scope) {
+    StepContextImpl(RunState run, StepLogs logs, StepAttempt attempt, String type, Map<String, Object> config,
+            String namespace, String path, Path workflowDirectory, Duration timeout, Interpolator.Scope scope) {
         this.run = run;
-        this.workflowId = workflowId;
-        this.step = step;
-        this.type = type;
+        this.logs = logs;
         this.attempt = attempt;
-        this.idempotencyKey = idempotencyKey;
-        this.dryRun = dryRun;
+        this.type = type;
         this.config = config;
         this.namespace = namespace;
         this.path = path;
         this.workflowDirectory = workflowDirectory;
-        this.plan = plan;
         this.timeout = timeout;
-        this.cancellation = cancellation;
-        this.attemptHandle = attemptHandle;
         this.scope = scope;
+        this.dryRun = run.header.dryRun();
     }
 
     @Override
@@ -58,17 +46,17 @@ final class StepContextImpl implements StepContext {
 
     @Override
     public String executionId() {
-        return run.id();
+        return run.id;
     }
 
     @Override
     public String workflowId() {
-        return workflowId;
+        return attempt.key.workflowId();
     }
 
     @Override
     public String step() {
-        return step;
+        return attempt.key.step();
     }
 
     @Override
@@ -78,12 +66,12 @@ final class StepContextImpl implements StepContext {
 
     @Override
     public int attempt() {
-        return attempt;
+        return attempt.number;
     }
 
     @Override
     public String idempotencyKey() {
-        return idempotencyKey;
+        return attempt.idempotencyKey;
     }
 
     @Override
@@ -113,12 +101,12 @@ final class StepContextImpl implements StepContext {
 
     @Override
     public PlanContext plan() {
-        return plan.context();
+        return run.plan.context();
     }
 
     @Override
     public DeploymentPlan.ExecutionLimits limits() {
-        return plan.limits();
+        return run.plan.limits();
     }
 
     @Override
@@ -128,21 +116,21 @@ final class StepContextImpl implements StepContext {
 
     @Override
     public void log(String stream, String line) {
-        run.log(attemptHandle, workflowId, step, stream, line);
+        logs.log(attempt, stream, line);
     }
 
     @Override
     public void progress(int percent, String message) {
-        run.progress(attemptHandle, workflowId, step, percent, message);
+        logs.progress(attempt, percent, message);
     }
 
     @Override
     public Cancellation cancellation() {
-        return cancellation;
+        return attempt.cancellation;
     }
 
     @Override
     public void secret(String value) {
-        run.secret(value);
+        run.redactor.add(value);
     }
 }

@@ -11,6 +11,7 @@ import io.innominatus.model.Tier;
 import io.innominatus.model.WorkflowDefinition;
 import io.innominatus.policy.PolicyEvaluator;
 import io.innominatus.resolve.Resolver;
+import io.innominatus.store.ExecutionStore;
 import io.innominatus.store.JdbcExecutionStore;
 import java.time.Duration;
 import java.util.Arrays;
@@ -50,7 +51,12 @@ final class EngineHarness {
 
     /** A second engine on the same store, as after a restart. */
     ExecutionEngine newEngine() {
-        EngineServices services = new EngineServices(store, streams,
+        return newEngine(store);
+    }
+
+    /** An engine on {@code over} (a store that wraps this harness's one), as after a restart. */
+    ExecutionEngine newEngine(ExecutionStore over) {
+        EngineServices services = new EngineServices(over, streams,
                 type -> {
                     RuntimeException defect = engineDefect;
                     if (defect != null) {
