@@ -6,6 +6,8 @@ import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -124,6 +126,25 @@ class ArchitectureTest {
                 "metrics");
     }
 
+    /** The engine knows steps only through their SPI, never a step family. */
+    static ArchRule engineSeesStepsOnlyThroughTheirSpi() {
+        return noClasses().that().resideInAPackage(ROOT + ".execute..")
+                .should().dependOnClassesThat(JavaClass.Predicates.resideInAPackage(ROOT + ".steps..")
+                        .and(DescribedPredicate.not(JavaClass.Predicates.resideInAPackage(ROOT + ".steps.spi.."))));
+    }
+
+    /** Step types are plug-ins: their boundary depends on the domain alone, and the engine sees nothing else. */
+    @Test
+    void stepsArePlugInsBehindTheirSpi() {
+        classes().that().resideInAPackage(ROOT + ".steps.spi..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage(ROOT + ".steps.spi..", ROOT + ".model..", "java..")
+                .check(classes);
+        engineSeesStepsOnlyThroughTheirSpi().check(classes);
+        JavaClasses probe = new ClassFileImporter().importClasses(io.innominatus.execute.probe.EngineImportingAStepFamily.class,
+                io.innominatus.steps.tools.ProcessRunner.class);
+        assertThrows(AssertionError.class, () -> engineSeesStepsOnlyThroughTheirSpi().check(probe));
+    }
+
     @Test
     void parsingAndPolicyAreFrameworkFree() {
         noClasses().that().resideInAnyPackage(ROOT + ".parse..", ROOT + ".resolve..", ROOT + ".policy..", ROOT + ".score..",
@@ -147,7 +168,7 @@ class ArchitectureTest {
         // The validation step is a gRPC client of other services' grpc.health.v1; nothing else outside the
         // API layer speaks gRPC or touches protobuf.
         noClasses().that().resideOutsideOfPackages(ROOT + ".api..", ROOT + ".cli..")
-                .and().doNotHaveFullyQualifiedName(ROOT + ".steps.ValidationStepExecutor")
+                .and().doNotHaveFullyQualifiedName(ROOT + ".steps.checks.ValidationStepExecutor")
                 .should().dependOnClassesThat().resideInAnyPackage("com.google.protobuf..", "io.grpc..", "grpc..")
                 .check(classes);
     }

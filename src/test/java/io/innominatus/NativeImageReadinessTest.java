@@ -43,7 +43,7 @@ class NativeImageReadinessTest {
     private static final String ROOT = "io.innominatus";
     /** Services loaded with ServiceLoader and the extension that registers their implementations. */
     private static final Map<String, String> SERVICE_LOADERS = Map.of(
-            "io.innominatus.steps.DatabaseMigrationStepExecutor", "java.sql.Driver: quarkus-jdbc-h2 and quarkus-jdbc-postgresql");
+            "io.innominatus.steps.data.DatabaseMigrationStepExecutor", "java.sql.Driver: quarkus-jdbc-h2 and quarkus-jdbc-postgresql");
 
     private static JavaClasses classes;
 

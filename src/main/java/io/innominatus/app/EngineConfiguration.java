@@ -4,14 +4,15 @@ import io.innominatus.execute.ClusterOptions;
 import io.innominatus.execute.EngineServices;
 import io.innominatus.execute.EventStreams;
 import io.innominatus.execute.ExecutionEngine;
+import io.innominatus.execute.StepLauncher;
 import io.innominatus.execute.SystemScheduler;
 import io.innominatus.model.HealthCheck;
 import io.innominatus.model.PolicyRule;
 import io.innominatus.model.StepTypeRegistration;
-import io.innominatus.steps.NamedHealthChecks;
-import io.innominatus.steps.NamedPolicyRules;
 import io.innominatus.steps.RegisteredStepTypes;
 import io.innominatus.steps.StepExecutorRegistry;
+import io.innominatus.steps.checks.NamedHealthChecks;
+import io.innominatus.steps.checks.NamedPolicyRules;
 import io.innominatus.store.ClusterSupport;
 import io.innominatus.store.ExecutionStore;
 import io.quarkus.runtime.ShutdownEvent;
@@ -67,8 +68,9 @@ public class EngineConfiguration {
             @ConfigProperty(name = "quarkus.http.port", defaultValue = "8080") int port) {
         // With several replicas the engine works on the shared store itself (the bean above is a proxy of it).
         ExecutionStore engineStore = cluster.store().<ExecutionStore>map(c -> c).orElse(store);
-        EngineServices services = new EngineServices(engineStore, streams, registry::find, scheduler, Clock.systemUTC(),
-                engineThreads, stepThreads, Duration.ofMillis(25));
+        EngineServices services = new EngineServices(engineStore, streams,
+                type -> registry.find(type).map(executor -> StepLauncher.onThreads(executor, stepThreads)), scheduler,
+                Clock.systemUTC(), engineThreads, Duration.ofMillis(25));
         java.util.function.IntSupplier maxConcurrent = () -> {
             try {
                 return catalogs.active().policies().maxConcurrentWorkflows();
@@ -148,16 +150,16 @@ public class EngineConfiguration {
 
     /** Programs of steps run in the configured sandbox; a sandbox that cannot work stops the start. */
     static void configureSandbox(String mode, String bwrap, java.nio.file.Path dataDir) {
-        io.innominatus.steps.Sandbox.Mode chosen = switch (mode) {
-            case "none" -> io.innominatus.steps.Sandbox.Mode.NONE;
-            case "bubblewrap" -> io.innominatus.steps.Sandbox.Mode.BUBBLEWRAP;
+        io.innominatus.steps.tools.Sandbox.Mode chosen = switch (mode) {
+            case "none" -> io.innominatus.steps.tools.Sandbox.Mode.NONE;
+            case "bubblewrap" -> io.innominatus.steps.tools.Sandbox.Mode.BUBBLEWRAP;
             default -> throw new IllegalStateException("innominatus.sandbox.mode is '" + mode + "'; use none or bubblewrap");
         };
-        if (chosen == io.innominatus.steps.Sandbox.Mode.BUBBLEWRAP && !io.innominatus.steps.Sandbox.available(bwrap)) {
+        if (chosen == io.innominatus.steps.tools.Sandbox.Mode.BUBBLEWRAP && !io.innominatus.steps.tools.Sandbox.available(bwrap)) {
             throw new IllegalStateException("innominatus.sandbox.mode=bubblewrap but '" + bwrap + "' cannot start a jail "
                     + "here (install bubblewrap, or allow unprivileged user namespaces)");
         }
-        io.innominatus.steps.Sandbox.configure(chosen, bwrap, List.of(dataDir));
+        io.innominatus.steps.tools.Sandbox.configure(chosen, bwrap, List.of(dataDir));
     }
 
     void onStop(@Observes ShutdownEvent event, ExecutionEngine engine) {

@@ -6,7 +6,7 @@ import io.innominatus.model.Interpolation;
 import io.innominatus.model.PlanContext;
 import io.innominatus.model.StepState;
 import io.innominatus.model.VariableRef;
-import io.innominatus.steps.StepFailure;
+import io.innominatus.steps.spi.StepFailure;
 import io.innominatus.support.EnvironmentReferences;
 import io.innominatus.support.PlainValues;
 import java.util.ArrayList;

@@ -10,7 +10,7 @@ import io.innominatus.model.StepRun;
 import io.innominatus.model.StepState;
 import io.innominatus.model.When;
 import io.innominatus.model.WorkflowRun;
-import io.innominatus.steps.StepFailure;
+import io.innominatus.steps.spi.StepFailure;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.innominatus.execute;
 
-import io.innominatus.steps.Cancellation;
+import io.innominatus.steps.spi.Cancellation;
 import java.time.Duration;
 import java.time.Instant;
 

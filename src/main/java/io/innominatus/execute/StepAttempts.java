@@ -8,12 +8,11 @@ import io.innominatus.model.StepDefinition;
 import io.innominatus.model.StepErrorKind;
 import io.innominatus.model.StepRun;
 import io.innominatus.model.StepState;
-import io.innominatus.steps.StepExecutor;
-import io.innominatus.steps.StepFailure;
-import io.innominatus.steps.StepResult;
+import io.innominatus.steps.spi.StepFailure;
+import io.innominatus.steps.spi.StepMode;
+import io.innominatus.steps.spi.StepResult;
 import io.innominatus.support.CelExpressions;
 import io.innominatus.support.Durations;
-import io.smallrye.mutiny.Uni;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -21,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.Predicate;
 import org.jboss.logging.Logger;
@@ -29,7 +29,7 @@ import org.jboss.logging.Logger;
  * The attempts of a run's steps: starting one (once the store knows it started), its timeout, its outcome,
  * and whether another attempt follows. A failure is retried only when the step's retry policy allows another
  * attempt and its {@link StepErrorKind} is retryable; configuration errors and cancellations are not.
- * Runs on the run's serial executor; executors report back through {@link #tasks}.
+ * Runs on the run's serial executor; attempts report back through {@link #tasks}.
  */
 final class StepAttempts {
 
@@ -106,8 +106,8 @@ final class StepAttempts {
             tasks.execute(() -> failed(attempt, e.kind(), e.getMessage()));
             return;
         }
-        Optional<StepExecutor> executor = services.registry().apply(step.type());
-        if (executor.isEmpty()) {
+        Optional<StepLauncher> launcher = services.launchers().apply(step.type());
+        if (launcher.isEmpty()) {
             tasks.execute(() -> failed(attempt, StepErrorKind.CONFIGURATION,
                     "no executor is available for step type '" + step.type() + "'"));
             return;
@@ -121,18 +121,22 @@ final class StepAttempts {
                 }
             }));
         }
-        Uni<StepResult> work;
+        CompletionStage<StepResult> work;
         try {
-            work = run.header.dryRun() ? executor.get().dryRun(context) : executor.get().execute(context);
+            work = launcher.get().launch(context, run.header.dryRun() ? StepMode.DRY_RUN : StepMode.APPLY);
         } catch (RuntimeException e) {
             tasks.execute(() -> failed(attempt, kind(e), message(e, step.type())));
             return;
         }
         // The executor stops through the attempt's Cancellation; its late result or failure reaches these
         // callbacks and is ignored there, because the attempt is no longer the step's current one.
-        work.runSubscriptionOn(services.stepExecutor()).subscribe().with(
-                result -> tasks.execute(() -> succeeded(attempt, result)),
-                failure -> tasks.execute(() -> failed(attempt, kind(failure), message(failure, step.type()))));
+        work.whenComplete((result, failure) -> tasks.execute(() -> {
+            if (failure == null) {
+                succeeded(attempt, result);
+            } else {
+                failed(attempt, kind(failure), message(failure, step.type()));
+            }
+        }));
     }
 
     private void succeeded(StepAttempt attempt, StepResult result) {

@@ -2,8 +2,8 @@ package io.innominatus.execute;
 
 import io.innominatus.model.DeploymentPlan;
 import io.innominatus.model.PlanContext;
-import io.innominatus.steps.Cancellation;
-import io.innominatus.steps.StepContext;
+import io.innominatus.steps.spi.Cancellation;
+import io.innominatus.steps.spi.StepContext;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;

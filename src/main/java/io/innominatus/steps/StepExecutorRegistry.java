@@ -1,6 +1,9 @@
 package io.innominatus.steps;
 
 import io.innominatus.model.StepTypeRegistration;
+import io.innominatus.steps.custom.CommandStepExecutor;
+import io.innominatus.steps.custom.WebhookStepExecutor;
+import io.innominatus.steps.spi.StepExecutor;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import java.net.http.HttpClient;

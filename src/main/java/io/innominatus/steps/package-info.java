@@ -1,14 +1,12 @@
 /**
- * Step executors behind one SPI ({@link io.innominatus.steps.StepExecutor}), one class per step type,
- * and the registry that finds them by type. Executors do real work against the system they name and
- * offer a dry-run path that changes nothing.
+ * Step types: the {@link io.innominatus.steps.StepExecutorRegistry} that finds an executor by type, over the
+ * plug-in boundary in {@code steps.spi} and one subpackage per family: {@code kubernetes} (clusters and GitOps
+ * repositories), {@code tools} (command-line tools as real processes), {@code checks} (health checks, policy
+ * rules), {@code provisioning} (Score resources), {@code data} (database migrations), {@code secrets} (Vault)
+ * and {@code custom} (step types defined in admin-config). Executors do real work against the system they name
+ * and offer a dry run that changes nothing.
  *
- * <p>The Kubernetes-based steps reach their environment's delivery target through a
- * {@link io.innominatus.steps.Delivery} opened per step by {@link io.innominatus.steps.Deliveries}: a cluster
- * through its API ({@code ClusterDelivery}, one client per cluster) or a Git repository ({@code GitOpsDelivery},
- * one commit per step, through JGit). What a real run creates is recorded in the store's delivery inventory.
- *
- * <p>Depends on {@code model}, {@code support} and the {@code store} ports (provisioned resources,
- * the delivery inventory); never on the engine.
+ * <p>Depends on {@code model}, {@code support} and the {@code store} ports (provisioned resources, the delivery
+ * inventory); never on the engine.
  */
 package io.innominatus.steps;

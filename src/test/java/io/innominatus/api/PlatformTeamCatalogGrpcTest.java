@@ -33,7 +33,7 @@ import io.innominatus.api.workflow.v1.StepExecution;
 import io.innominatus.api.workflow.v1.StepState;
 import io.innominatus.api.workflow.v1.WatchExecutionRequest;
 import io.innominatus.api.workflow.v1.WatchExecutionResponse;
-import io.innominatus.steps.MockKubelet;
+import io.innominatus.steps.kubernetes.MockKubelet;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;

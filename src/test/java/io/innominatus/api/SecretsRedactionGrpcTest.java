@@ -12,7 +12,7 @@ import io.agroal.api.AgroalDataSource;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.innominatus.api.workflow.v1.*;
-import io.innominatus.steps.MockKubelet;
+import io.innominatus.steps.kubernetes.MockKubelet;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;

@@ -1,6 +1,6 @@
 package io.innominatus.api;
 
-import io.innominatus.steps.FakeVault;
+import io.innominatus.steps.secrets.FakeVault;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -8,6 +8,7 @@ import io.innominatus.TestWorkflows;
 import io.innominatus.execute.EngineServices;
 import io.innominatus.execute.EventStreams;
 import io.innominatus.execute.ExecutionEngine;
+import io.innominatus.execute.StepLauncher;
 import io.innominatus.execute.SystemScheduler;
 import io.innominatus.model.DeploymentPlan;
 import io.innominatus.model.EventPayload;
@@ -19,11 +20,11 @@ import io.innominatus.model.Tier;
 import io.innominatus.model.WorkflowDefinition;
 import io.innominatus.policy.PolicyEvaluator;
 import io.innominatus.resolve.Resolver;
-import io.innominatus.steps.StepContext;
-import io.innominatus.steps.StepExecutor;
-import io.innominatus.steps.StepResult;
+import io.innominatus.steps.spi.StepContext;
+import io.innominatus.steps.spi.StepExecutor;
+import io.innominatus.steps.spi.StepMode;
+import io.innominatus.steps.spi.StepResult;
 import io.innominatus.store.JdbcExecutionStore;
-import io.smallrye.mutiny.Uni;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.time.Clock;
@@ -64,13 +65,8 @@ class EngineBenchmark {
         }
 
         @Override
-        public Uni<StepResult> execute(StepContext context) {
-            return Uni.createFrom().item(StepResult.EMPTY);
-        }
-
-        @Override
-        public Uni<StepResult> dryRun(StepContext context) {
-            return execute(context);
+        public StepResult run(StepContext context, StepMode mode) {
+            return StepResult.EMPTY;
         }
     }
 
@@ -91,10 +87,10 @@ class EngineBenchmark {
             Flyway.configure().dataSource(dataSource).load().migrate();
             store = new JdbcExecutionStore(dataSource);
             EventStreams streams = new EventStreams(store, engineThreads);
-            NoopExecutor noop = new NoopExecutor();
+            StepLauncher noop = StepLauncher.onThreads(new NoopExecutor(), stepThreads);
             engine = new ExecutionEngine(new EngineServices(store, streams,
                     type -> type.equals("noop") ? Optional.of(noop) : Optional.empty(), scheduler, Clock.systemUTC(),
-                    engineThreads, stepThreads, Duration.ofMillis(25)), () -> maxConcurrent);
+                    engineThreads, Duration.ofMillis(25)), () -> maxConcurrent);
         }
 
         String submit(DeploymentPlan plan) {

@@ -11,6 +11,7 @@ import io.innominatus.execute.ClusterOptions;
 import io.innominatus.execute.EngineServices;
 import io.innominatus.execute.EventStreams;
 import io.innominatus.execute.ExecutionEngine;
+import io.innominatus.execute.StepLauncher;
 import io.innominatus.execute.SystemScheduler;
 import io.innominatus.model.DeploymentPlan;
 import io.innominatus.model.ExecutionEvent;
@@ -68,10 +69,10 @@ class ScaleBenchmark {
                     .connectionPoolConfiguration(p -> p.maxSize(16).connectionFactoryConfiguration(f -> f.jdbcUrl(url)
                             .principal(new NamePrincipal("postgres")).credential(new SimplePassword("postgres")))));
             PostgresClusterStore store = new PostgresClusterStore(pool, () -> listener(url));
-            EngineBenchmark.NoopExecutor noop = new EngineBenchmark.NoopExecutor();
+            StepLauncher noop = StepLauncher.onThreads(new EngineBenchmark.NoopExecutor(), stepThreads);
             engine = new ExecutionEngine(new EngineServices(store, new EventStreams(store, engineThreads),
                     type -> type.equals("noop") ? Optional.of(noop) : Optional.empty(), scheduler, Clock.systemUTC(),
-                    engineThreads, stepThreads, Duration.ofMillis(25)), () -> MAX_CONCURRENT,
+                    engineThreads, Duration.ofMillis(25)), () -> MAX_CONCURRENT,
                     new ClusterOptions(name, Duration.ofSeconds(15), Duration.ofSeconds(3), Duration.ofSeconds(2), 32,
                             () -> "bench"));
             engine.recover();

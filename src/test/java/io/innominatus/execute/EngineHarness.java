@@ -65,7 +65,7 @@ final class EngineHarness {
                     }
                     return type.equals("fake") ? Optional.of(fake) : Optional.empty();
                 }, scheduler, scheduler.clock,
-                Runnable::run, Runnable::run, Duration.ofMillis(20));
+                Runnable::run, Duration.ofMillis(20));
         return new ExecutionEngine(services, maxConcurrent::get);
     }
 

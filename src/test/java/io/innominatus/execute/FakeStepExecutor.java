@@ -1,10 +1,9 @@
 package io.innominatus.execute;
 
-import io.innominatus.steps.StepContext;
-import io.innominatus.steps.StepExecutor;
-import io.innominatus.steps.StepFailure;
-import io.innominatus.steps.StepResult;
-import io.smallrye.mutiny.Uni;
+import io.innominatus.steps.spi.StepContext;
+import io.innominatus.steps.spi.StepFailure;
+import io.innominatus.steps.spi.StepMode;
+import io.innominatus.steps.spi.StepResult;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -13,11 +12,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A step executor for engine tests, driven by the step's config: {@code outputs} (map) become outputs,
+ * A fake of the engine's step port for engine tests: it answers at once or when the test says, on the
+ * test's thread, so runs are deterministic. Driven by the step's config: driven by the step's config: {@code outputs} (map) become outputs,
  * {@code failures: N} fails the first N attempts, {@code hang: true} waits until the test completes the
  * attempt (or it is cancelled), {@code log: [lines]} writes lines, {@code secret: value} registers a secret.
  */
-final class FakeStepExecutor implements StepExecutor {
+final class FakeStepExecutor implements StepLauncher {
 
     /** A call the executor received. */
     record Call(String step, int attempt, String idempotencyKey, Map<String, Object> config, boolean dryRun) {}
@@ -28,20 +28,18 @@ final class FakeStepExecutor implements StepExecutor {
     private final Map<String, Integer> failures = new ConcurrentHashMap<>();
 
     @Override
-    public String type() {
-        return "fake";
-    }
-
-    @Override
-    @SuppressWarnings("unchecked")
-    public Uni<StepResult> execute(StepContext context) {
+    public CompletableFuture<StepResult> launch(StepContext context, StepMode mode) {
+        if (mode.dryRun()) {
+            calls.add(new Call(context.step(), context.attempt(), context.idempotencyKey(), context.config(), true));
+            return CompletableFuture.completedFuture(StepResult.of(Map.of("dryRun", "true")));
+        }
         calls.add(new Call(context.step(), context.attempt(), context.idempotencyKey(), context.config(), false));
         context.stringList("log").forEach(line -> context.log("stdout", line));
         context.string("secret").ifPresent(context::secret);
         int failFirst = context.string("failures").map(Integer::parseInt).orElse(0);
         int failed = failures.merge(context.step(), 1, Integer::sum);
         if (failed <= failFirst) {
-            return Uni.createFrom().failure(new StepFailure("planned failure " + failed + " of " + context.step()));
+            return CompletableFuture.failedFuture(new StepFailure("planned failure " + failed + " of " + context.step()));
         }
         Map<String, String> outputs = new java.util.LinkedHashMap<>();
         context.map("outputs").forEach((k, v) -> outputs.put(k, String.valueOf(v)));
@@ -53,15 +51,9 @@ final class FakeStepExecutor implements StepExecutor {
                 cancelled.add(context.step());
                 future.completeExceptionally(new StepFailure("stopped"));
             });
-            return Uni.createFrom().completionStage(future);
+            return future;
         }
-        return Uni.createFrom().item(result);
-    }
-
-    @Override
-    public Uni<StepResult> dryRun(StepContext context) {
-        calls.add(new Call(context.step(), context.attempt(), context.idempotencyKey(), context.config(), true));
-        return Uni.createFrom().item(StepResult.of(Map.of("dryRun", "true")));
+        return CompletableFuture.completedFuture(result);
     }
 
     List<String> steps() {

@@ -11,7 +11,7 @@ import io.innominatus.model.StepRun;
 import io.innominatus.model.StepState;
 import io.innominatus.model.WorkflowDefinition;
 import io.innominatus.model.WorkflowRun;
-import io.innominatus.steps.StepFailure;
+import io.innominatus.steps.spi.StepFailure;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

@@ -18,13 +18,10 @@ import io.innominatus.model.Execution;
 import io.innominatus.model.ExecutionEvent;
 import io.innominatus.model.ExecutionState;
 import io.innominatus.model.WorkflowDefinition;
-import io.innominatus.steps.StepContext;
-import io.innominatus.steps.StepExecutor;
-import io.innominatus.steps.StepFailure;
-import io.innominatus.steps.StepResult;
+import io.innominatus.steps.spi.StepFailure;
+import io.innominatus.steps.spi.StepResult;
 import io.innominatus.store.ClusterStore;
 import io.innominatus.store.PostgresClusterStore;
-import io.smallrye.mutiny.Uni;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.PrintWriter;
 import java.sql.Connection;
@@ -103,33 +100,20 @@ class ReplicasTest {
         final Set<String> cancelled = ConcurrentHashMap.newKeySet();
         volatile boolean hold;
 
-        StepExecutor on(String replica) {
-            return new StepExecutor() {
-                @Override
-                public String type() {
-                    return "fake";
+        StepLauncher on(String replica) {
+            return (context, mode) -> {
+                calls.add(new Call(replica, context.executionId(), context.step(), context.attempt(),
+                        context.idempotencyKey()));
+                if (!hold) {
+                    return CompletableFuture.completedFuture(StepResult.EMPTY);
                 }
-
-                @Override
-                public Uni<StepResult> execute(StepContext context) {
-                    calls.add(new Call(replica, context.executionId(), context.step(), context.attempt(),
-                            context.idempotencyKey()));
-                    if (!hold) {
-                        return Uni.createFrom().item(StepResult.EMPTY);
-                    }
-                    CompletableFuture<StepResult> result = new CompletableFuture<>();
-                    held.put(context.idempotencyKey(), result);
-                    context.cancellation().onCancel(() -> {
-                        cancelled.add(context.idempotencyKey());
-                        result.completeExceptionally(new StepFailure("stopped"));
-                    });
-                    return Uni.createFrom().completionStage(result);
-                }
-
-                @Override
-                public Uni<StepResult> dryRun(StepContext context) {
-                    return execute(context);
-                }
+                CompletableFuture<StepResult> result = new CompletableFuture<>();
+                held.put(context.idempotencyKey(), result);
+                context.cancellation().onCancel(() -> {
+                    cancelled.add(context.idempotencyKey());
+                    result.completeExceptionally(new StepFailure("stopped"));
+                });
+                return result;
             };
         }
 
@@ -236,15 +220,14 @@ class ReplicasTest {
         final ExecutionEngine engine;
         final SystemScheduler scheduler = new SystemScheduler();
         final ExecutorService engineThreads = Executors.newFixedThreadPool(4);
-        final ExecutorService stepThreads = Executors.newCachedThreadPool();
 
         Replica(String name, int maxConcurrent) {
             this.name = name;
             database = new Switchable(pool());
             store = new PostgresClusterStore(database, database::listenerConnection);
-            StepExecutor steps = gate.on(name);
+            StepLauncher steps = gate.on(name);
             EngineServices services = new EngineServices(store, new EventStreams(store, engineThreads),
-                    type -> Optional.of(steps), scheduler, Clock.systemUTC(), engineThreads, stepThreads, Duration.ofMillis(20));
+                    type -> Optional.of(steps), scheduler, Clock.systemUTC(), engineThreads, Duration.ofMillis(20));
             engine = new ExecutionEngine(services, () -> maxConcurrent, new ClusterOptions(name, LEASE,
                     Duration.ofMillis(200), Duration.ofMillis(200), 8, () -> "catalog-of-" + name));
             engine.recover();
@@ -278,7 +261,6 @@ class ReplicasTest {
             engine.shutdown();
             scheduler.close();
             engineThreads.shutdownNow();
-            stepThreads.shutdownNow();
             database.pool.close();
         }
     }

@@ -1,9 +1,11 @@
 package io.innominatus.steps;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.smallrye.mutiny.Uni;
+import io.innominatus.steps.spi.StepFailure;
+import io.innominatus.steps.spi.StepResult;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -15,29 +17,32 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
-/** Helpers shared by the executor tests. */
-final class StepTests {
+/** Helpers shared by the executor tests of every step family. */
+public final class StepTests {
 
     /** Upper bound for anything a test waits for; a hang fails the test instead of blocking the build. */
-    static final Duration PATIENCE = Duration.ofMinutes(2);
+    public static final Duration PATIENCE = Duration.ofMinutes(2);
 
     private StepTests() {}
 
-    static StepResult run(Uni<StepResult> uni) {
-        return uni.await().atMost(PATIENCE);
+    /** Runs an attempt to its end, failing the test if it takes longer than {@link #PATIENCE}. */
+    public static StepResult run(Supplier<StepResult> attempt) {
+        return assertTimeoutPreemptively(PATIENCE, attempt::get);
     }
 
-    static StepFailure failure(Uni<StepResult> uni) {
-        return assertThrows(StepFailure.class, () -> uni.await().atMost(PATIENCE));
+    /** Runs an attempt that must fail with a {@link StepFailure}, and returns that failure. */
+    public static StepFailure failure(Supplier<StepResult> attempt) {
+        return assertTimeoutPreemptively(PATIENCE, () -> assertThrows(StepFailure.class, attempt::get));
     }
 
-    /** Subscribes on another thread, as the engine does, so that the test can cancel while it runs. */
-    static CompletableFuture<StepResult> start(Uni<StepResult> uni) {
+    /** Runs an attempt on another thread, as the engine does, so that the test can cancel while it runs. */
+    public static CompletableFuture<StepResult> start(Supplier<StepResult> attempt) {
         CompletableFuture<StepResult> future = new CompletableFuture<>();
         Thread thread = new Thread(() -> {
             try {
-                future.complete(uni.await().atMost(PATIENCE));
+                future.complete(attempt.get());
             } catch (Throwable t) {
                 future.completeExceptionally(t);
             }
@@ -48,7 +53,7 @@ final class StepTests {
     }
 
     /** The failure a started step ended with. */
-    static StepFailure failureOf(CompletableFuture<StepResult> future) {
+    public static StepFailure failureOf(CompletableFuture<StepResult> future) {
         try {
             future.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
         } catch (ExecutionException e) {
@@ -62,13 +67,13 @@ final class StepTests {
         return fail("step succeeded but was expected to fail");
     }
 
-    static void await(BooleanSupplier condition, String what) {
+    public static void await(BooleanSupplier condition, String what) {
         org.awaitility.Awaitility.await(what).atMost(PATIENCE).pollInterval(java.time.Duration.ofMillis(50))
                 .until(condition::getAsBoolean);
     }
 
     /** Copies a test resource to {@code directory/name} and makes it executable (Maven drops the mode bits). */
-    static Path executable(String resource, Path directory, String name) throws IOException {
+    public static Path executable(String resource, Path directory, String name) throws IOException {
         Path target = directory.resolve(name);
         try (InputStream in = StepTests.class.getResourceAsStream(resource)) {
             if (in == null) {
@@ -83,7 +88,7 @@ final class StepTests {
     }
 
     /** Copies a test resource to {@code directory/name}, creating parent directories. */
-    static Path copy(String resource, Path directory, String name) throws IOException {
+    public static Path copy(String resource, Path directory, String name) throws IOException {
         Path target = directory.resolve(name);
         Files.createDirectories(target.getParent());
         try (InputStream in = StepTests.class.getResourceAsStream(resource)) {
@@ -95,7 +100,7 @@ final class StepTests {
         return target;
     }
 
-    static boolean alive(long pid) {
+    public static boolean alive(long pid) {
         return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }
 }

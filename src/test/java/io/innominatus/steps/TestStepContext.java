@@ -3,6 +3,8 @@ package io.innominatus.steps;
 import io.innominatus.model.DeploymentPlan;
 import io.innominatus.model.Interpolation;
 import io.innominatus.model.PlanContext;
+import io.innominatus.steps.spi.Cancellation;
+import io.innominatus.steps.spi.StepContext;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,17 +19,17 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * test; log lines (unredacted, so tests can prove executors never write secrets themselves), progress
  * and registered secrets are recorded.
  */
-final class TestStepContext implements StepContext {
+public final class TestStepContext implements StepContext {
 
     /** A log line as the executor wrote it. */
-    record Line(String stream, String text) {}
+    public record Line(String stream, String text) {}
 
-    final List<Line> lines = new CopyOnWriteArrayList<>();
-    final List<String> secrets = new CopyOnWriteArrayList<>();
-    final List<String> progress = new CopyOnWriteArrayList<>();
+    public final List<Line> lines = new CopyOnWriteArrayList<>();
+    public final List<String> secrets = new CopyOnWriteArrayList<>();
+    public final List<String> progress = new CopyOnWriteArrayList<>();
     /** Values of {@code ${...}} references {@link #interpolate} fills, besides application and environment names. */
-    final Map<String, String> values = new java.util.concurrent.ConcurrentHashMap<>();
-    final Cancellation cancellation = new Cancellation();
+    public final Map<String, String> values = new java.util.concurrent.ConcurrentHashMap<>();
+    public final Cancellation cancellation = new Cancellation();
     private final String type;
     private Map<String, Object> config = new LinkedHashMap<>();
     private Path workflowDirectory;
@@ -38,12 +40,12 @@ final class TestStepContext implements StepContext {
     private PlanContext plan = plan("shop", "retail", "staging", Map.of());
     private DeploymentPlan.ExecutionLimits limits = DeploymentPlan.ExecutionLimits.NONE;
 
-    TestStepContext(String type) {
+    public TestStepContext(String type) {
         this.type = type;
     }
 
     /** A plan context for {@code application} with the given Score document (containers, metadata...). */
-    static PlanContext plan(String application, String product, String environment, Map<String, Object> score) {
+    public static PlanContext plan(String application, String product, String environment, Map<String, Object> score) {
         Map<String, Object> metadata = new LinkedHashMap<>();
         metadata.put("name", application);
         if (!product.isEmpty()) {
@@ -56,63 +58,63 @@ final class TestStepContext implements StepContext {
                 "sha256:test");
     }
 
-    TestStepContext config(String key, Object value) {
+    public TestStepContext config(String key, Object value) {
         config.put(key, value);
         return this;
     }
 
-    TestStepContext config(Map<String, Object> values) {
+    public TestStepContext config(Map<String, Object> values) {
         config = new LinkedHashMap<>(values);
         return this;
     }
 
-    TestStepContext workflowDirectory(Path directory) {
+    public TestStepContext workflowDirectory(Path directory) {
         this.workflowDirectory = directory;
         return this;
     }
 
-    TestStepContext namespace(String value) {
+    public TestStepContext namespace(String value) {
         this.namespace = value;
         return this;
     }
 
-    TestStepContext path(String value) {
+    public TestStepContext path(String value) {
         this.path = value;
         return this;
     }
 
-    TestStepContext plan(PlanContext value) {
+    public TestStepContext plan(PlanContext value) {
         this.plan = value;
         return this;
     }
 
-    TestStepContext limits(DeploymentPlan.ExecutionLimits value) {
+    public TestStepContext limits(DeploymentPlan.ExecutionLimits value) {
         this.limits = value;
         return this;
     }
 
-    TestStepContext dryRun(boolean value) {
+    public TestStepContext dryRun(boolean value) {
         this.dryRun = value;
         return this;
     }
 
-    TestStepContext timeout(Duration value) {
+    public TestStepContext timeout(Duration value) {
         this.timeout = value;
         return this;
     }
 
     /** Every line's text, in order. */
-    List<String> texts() {
+    public List<String> texts() {
         List<String> texts = new ArrayList<>();
         lines.forEach(l -> texts.add(l.text()));
         return texts;
     }
 
-    String log() {
+    public String log() {
         return String.join("\n", texts());
     }
 
-    boolean logged(String fragment) {
+    public boolean logged(String fragment) {
         return lines.stream().anyMatch(l -> l.text().contains(fragment));
     }
 
