@@ -67,10 +67,6 @@ final class Change {
         return workflows.getOrDefault(workflowId, run.workflows.get(workflowId));
     }
 
-    boolean isEmpty() {
-        return events.isEmpty() && steps.isEmpty() && workflows.isEmpty() && state == run.header.state();
-    }
-
     /**
      * The header after this change. The change may move the execution only along the lifecycle's transition
      * table, and every state change it reports must start where the execution is: anything else is a defect

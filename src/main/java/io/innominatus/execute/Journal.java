@@ -62,7 +62,6 @@ final class Journal {
     /** An earlier try of {@link #inFlight} failed in an outage: it may have landed. */
     private boolean uncertain;
     private boolean flushing;
-    private boolean lostRace;
     /** Set from any thread when the run is given up: a commit waiting for the store stops waiting. */
     private volatile boolean abandoning;
 
@@ -85,7 +84,6 @@ final class Journal {
     /** Applies a change to the run's state and queues it for the store. A halted run records nothing. */
     void record(Change change) {
         if (run.halted) {
-            lostRace = true;
             return;
         }
         Execution header = change.header();
@@ -136,11 +134,6 @@ final class Journal {
         } finally {
             flushing = false;
         }
-    }
-
-    /** Whether a commit of this run was refused because another writer changed the execution first. */
-    boolean lostRace() {
-        return lostRace;
     }
 
     /** Whether everything recorded is in the store. */
@@ -272,7 +265,6 @@ final class Journal {
     }
 
     private void lose(String why) {
-        lostRace = true;
         onLost.accept(why);
     }
 
