@@ -1,5 +1,6 @@
 package io.innominatus.execute;
 
+import io.innominatus.model.EventPayload;
 import io.innominatus.model.Execution;
 import io.innominatus.model.ExecutionEvent;
 import io.innominatus.store.ExecutionStore;
@@ -16,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
@@ -24,6 +26,11 @@ import org.jboss.logging.Logger;
  * kept in a small ring per execution so that many live watchers do not each query the store. Every
  * watcher pulls at its own pace (a stalled watcher holds nothing but its position) and catches up from
  * the store when it falls behind the ring.
+ *
+ * <p>A ring that this process filled knows everything about its execution from the moment it was filled,
+ * until another process writes to that execution (replicas announce it: {@link #wake}): the watchers of
+ * an execution this process drives follow it from memory alone (no event reads, no state reads), and go
+ * to the store only to replay what the ring does not reach back to, or once another process has written.
  */
 public final class EventStreams {
 
@@ -64,15 +71,31 @@ public final class EventStreams {
         this.reads = reads;
     }
 
+    /**
+     * What a watcher can do next from memory alone: emit {@code events} (the end of the stream when it
+     * is {@link #END}), or wait for {@code changed}.
+     */
+    private record FromMemory(List<ExecutionEvent> events, CompletableFuture<Void> changed) {}
+
     /** Recently committed events of one execution and a signal for the next ones. */
     private static final class Channel {
         private final ExecutionEvent[] ring = new ExecutionEvent[RING_SIZE];
         private long first = 1;
         private long last;
         private CompletableFuture<Void> changed = new CompletableFuture<>();
+        /** Filled by this process's commits (not only created by a waiting watcher). */
+        private boolean filled;
+        /** The last event published ended the execution's run. */
+        private boolean ended;
+        /** Dropped from the map: nobody publishes here any more, but its watchers may still read it. */
+        private boolean released;
 
         synchronized void publish(List<ExecutionEvent> events) {
+            filled = true;
             for (ExecutionEvent event : events) {
+                if (event.payload() instanceof EventPayload.StateChanged) {
+                    ended = event.endsRun();
+                }
                 if (event.sequence() != last + 1 && last != 0) {
                     // A gap means the ring missed events (another process wrote them): restart it here.
                     first = event.sequence();
@@ -111,6 +134,48 @@ public final class EventStreams {
         synchronized CompletableFuture<Void> changedAfter(long sequence) {
             return last > sequence ? CompletableFuture.completedFuture(null) : changed.copy();
         }
+
+        /**
+         * The next step of a watcher at {@code sequence} decided from this ring alone, or null when the store
+         * must be asked: the ring was not filled here, does not reach back to {@code sequence}, or was
+         * released before its run ended (halted, handed over).
+         */
+        synchronized FromMemory fromMemory(long sequence, int max) {
+            if (!filled) {
+                return null;
+            }
+            List<ExecutionEvent> events = after(sequence, max);
+            if (events == null) {
+                return null;
+            }
+            if (!events.isEmpty()) {
+                return new FromMemory(events, null);
+            }
+            if (ended) {
+                return new FromMemory(END, null);
+            }
+            return released ? null : new FromMemory(List.of(), changed.copy());
+        }
+
+        synchronized void release() {
+            released = true;
+            signal();
+        }
+
+        /** Another process wrote: what this ring holds may no longer be the latest, so the store decides. */
+        synchronized void stale() {
+            filled = false;
+            signal();
+        }
+
+        synchronized boolean filled() {
+            return filled;
+        }
+
+        /** Filled here up to and including {@code sequence}, and nothing later. */
+        synchronized boolean filledUpTo(long sequence) {
+            return filled && last == sequence;
+        }
     }
 
     /** Called after events were committed, in sequence order. */
@@ -139,13 +204,16 @@ public final class EventStreams {
 
     /** Drops the ring of an execution that will not change soon (watchers fall back to the store). */
     public void release(String executionId) {
-        if (channels.remove(executionId) != null) {
+        Channel channel = channels.remove(executionId);
+        if (channel != null) {
             drops.incrementAndGet();
+            channel.release();
         }
     }
 
     /**
-     * Another process committed events of an execution: its watchers here read them from the store.
+     * Another process committed events of an execution: its watchers here read them from the store, and
+     * the ring serves them alone again only after this process commits to it again.
      *
      * @param ended the execution ended: its ring is dropped as well
      */
@@ -154,7 +222,37 @@ public final class EventStreams {
         if (channel != null) {
             if (ended) {
                 drops.incrementAndGet();
+                channel.release();
+            } else {
+                channel.stale();
             }
+        }
+    }
+
+    /**
+     * This process starts driving an execution whose last committed event is {@code lastSequence}: its
+     * watchers here follow the ring if the ring holds everything up to there (a claim of an execution this
+     * process created), and the store otherwise (an execution taken over from another process).
+     */
+    public void adopted(String executionId, long lastSequence) {
+        Channel channel = channels.get(executionId);
+        if (channel == null) {
+            return;
+        }
+        if (channel.filledUpTo(lastSequence)) {
+            channel.signal();
+        } else {
+            channel.stale();
+        }
+    }
+
+    /**
+     * An execution was created, here or by another process (a creation is announced to every process):
+     * watchers waiting on a ring this process did not fill look at the store.
+     */
+    public void created(String executionId) {
+        Channel channel = channels.get(executionId);
+        if (channel != null && !channel.filled()) {
             channel.signal();
         }
     }
@@ -166,7 +264,7 @@ public final class EventStreams {
 
     /** Changes may have been missed: every watcher checks the store. */
     public void wakeAll() {
-        channels.values().forEach(Channel::signal);
+        channels.values().forEach(Channel::stale);
     }
 
     /**
@@ -178,15 +276,31 @@ public final class EventStreams {
      */
     public Multi<ExecutionEvent> watch(String executionId, long afterSequence, Supplier<Optional<Execution>> status) {
         AtomicLong cursor = new AtomicLong(afterSequence);
+        AtomicReference<Channel> held = new AtomicReference<>();
         return Multi.createBy().repeating()
-                .uni(() -> next(executionId, cursor, status))
+                .uni(() -> next(executionId, cursor, held, status))
                 .until(batch -> batch == END)
                 .onItem().<ExecutionEvent>disjoint();
     }
 
-    private Uni<List<ExecutionEvent>> next(String executionId, AtomicLong cursor, Supplier<Optional<Execution>> status) {
+    private Uni<List<ExecutionEvent>> next(String executionId, AtomicLong cursor, AtomicReference<Channel> held,
+            Supplier<Optional<Execution>> status) {
         long dropsBefore = drops.get();
         Channel channel = channels.get(executionId);
+        if (channel != null) {
+            held.set(channel);
+        } else {
+            // Released when the run ended: the ring still holds the end for those who were following it.
+            channel = held.get();
+        }
+        FromMemory local = channel == null ? null : channel.fromMemory(cursor.get(), BATCH);
+        if (local != null) {
+            if (local.changed() == null) {
+                return Uni.createFrom().item(local.events() == END ? END : advance(local.events(), cursor));
+            }
+            return Uni.createFrom().completionStage(local.changed()).ifNoItem().after(POLL).recoverWithItem((Void) null)
+                    .replaceWith(List.<ExecutionEvent>of());
+        }
         List<ExecutionEvent> cached = channel == null ? null : channel.after(cursor.get(), BATCH);
         Uni<List<ExecutionEvent>> batch = cached != null && !cached.isEmpty()
                 ? Uni.createFrom().item(cached)

@@ -232,7 +232,7 @@ public final class ExecutionEngine implements ExecutionRun.Host {
         if (previous != null) {
             previous.abandon();
         }
-        services.streams().wake(run.id(), false);
+        services.streams().adopted(run.id(), owned.execution().lastSequence());
         run.resume(interruption);
     }
 

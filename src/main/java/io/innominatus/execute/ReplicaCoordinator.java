@@ -329,6 +329,11 @@ final class ReplicaCoordinator {
         if (current != null && current.leaseId().equals(change.writerLease())) {
             return;
         }
+        if (change.version() == 0) {
+            // A creation is announced with no writer: it may be this replica's own.
+            engine.streams().created(change.executionId());
+            return;
+        }
         engine.streams().wake(change.executionId(), change.state().terminal());
         ExecutionRun run = engine.liveRun(change.executionId());
         if (run != null) {

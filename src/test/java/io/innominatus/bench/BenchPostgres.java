@@ -18,11 +18,30 @@ final class BenchPostgres {
 
     /** A fresh server that flushes every commit to disk before acknowledging it. */
     static EmbeddedPostgres durable() throws IOException {
+        return durableBuilder().start();
+    }
+
+    /**
+     * A durable server that also counts statements ({@code pg_stat_statements}, loaded at start), for
+     * benchmarks that report what a workflow costs the database.
+     */
+    static EmbeddedPostgres durableCountingStatements() throws IOException {
+        return durableBuilder()
+                .setServerConfig("shared_preload_libraries", "pg_stat_statements")
+                .setServerConfig("pg_stat_statements.track_utility", "on")
+                .start();
+    }
+
+    private static EmbeddedPostgres.Builder durableBuilder() {
         return EmbeddedPostgres.builder()
                 .setServerConfig("synchronous_commit", "on")
                 .setServerConfig("fsync", "on")
-                .setServerConfig("full_page_writes", "on")
-                .start();
+                .setServerConfig("full_page_writes", "on");
+    }
+
+    /** The JDBC URL of a database as the service connects to it (batched inserts rewritten as multi-row ones). */
+    static String url(EmbeddedPostgres postgres, String database) {
+        return postgres.getJdbcUrl("postgres", database) + "&reWriteBatchedInserts=true";
     }
 
     /** The settings in force, as the results state them: {@code synchronous_commit=on, fsync=on, …}. */

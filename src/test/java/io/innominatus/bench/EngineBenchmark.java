@@ -78,6 +78,7 @@ class EngineBenchmark {
         final ExecutorService engineThreads = Executors.newFixedThreadPool(8);
         final ExecutorService stepThreads = Executors.newCachedThreadPool();
         final AgroalDataSource dataSource;
+        final EventStreams streams;
 
         Bench(String url, String user, String password, int maxConcurrent) throws Exception {
             dataSource = AgroalDataSource.from(new AgroalDataSourceConfigurationSupplier()
@@ -86,7 +87,7 @@ class EngineBenchmark {
                             .credential(password == null ? null : new SimplePassword(password)))));
             Flyway.configure().dataSource(dataSource).load().migrate();
             store = new JdbcExecutionStore(dataSource);
-            EventStreams streams = new EventStreams(store, engineThreads);
+            streams = new EventStreams(store, engineThreads);
             StepLauncher noop = StepLauncher.onThreads(new NoopExecutor(), stepThreads);
             engine = new ExecutionEngine(new EngineServices(store, streams,
                     type -> type.equals("noop") ? Optional.of(noop) : Optional.empty(), scheduler, Clock.systemUTC(),
@@ -138,7 +139,7 @@ class EngineBenchmark {
     void engineOnPostgresql() throws Exception {
         try (EmbeddedPostgres postgres = BenchPostgres.durable()) {
             results.note("postgresql_settings", BenchPostgres.settings(postgres));
-            String url = postgres.getJdbcUrl("postgres", "postgres");
+            String url = BenchPostgres.url(postgres, "postgres");
             measure("postgresql", () -> new Bench(url, "postgres", "postgres", 0),
                     () -> new Bench(url, "postgres", "postgres", 32));
             results.write("Engine (PostgreSQL)");

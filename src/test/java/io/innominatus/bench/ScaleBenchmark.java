@@ -64,7 +64,7 @@ class ScaleBenchmark {
         final ExecutorService stepThreads = Executors.newCachedThreadPool();
 
         Replica(EmbeddedPostgres postgres, String name) throws SQLException {
-            String url = postgres.getJdbcUrl("postgres", "postgres");
+            String url = BenchPostgres.url(postgres, "postgres");
             pool = AgroalDataSource.from(new AgroalDataSourceConfigurationSupplier()
                     .connectionPoolConfiguration(p -> p.maxSize(16).connectionFactoryConfiguration(f -> f.jdbcUrl(url)
                             .principal(new NamePrincipal("postgres")).credential(new SimplePassword("postgres")))));

@@ -48,7 +48,9 @@ class ConsoleApprovalBrowserTest extends GrpcTestSupport {
 
     @AfterEach
     void closeBrowser() {
-        browser.close();
+        if (browser != null) { // null when the browser could not start (the test was skipped)
+            browser.close();
+        }
     }
 
     private List<String> buttons() {
