@@ -93,6 +93,11 @@ public final class EventStreams {
         synchronized void publish(List<ExecutionEvent> events) {
             filled = true;
             for (ExecutionEvent event : events) {
+                if (last != 0 && event.sequence() <= last) {
+                    // Published late by a second writer of this process: the ring already holds what came after,
+                    // and a watcher that needs this one finds it in the store (the ring starts after it).
+                    continue;
+                }
                 if (event.payload() instanceof EventPayload.StateChanged) {
                     ended = event.endsRun();
                 }

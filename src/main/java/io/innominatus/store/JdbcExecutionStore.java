@@ -202,19 +202,11 @@ public class JdbcExecutionStore implements ExecutionStore {
         if (events.isEmpty()) {
             return;
         }
-        try (PreparedStatement s = c.prepareStatement("INSERT INTO execution_events (execution_id, sequence, event_time, kind, "
-                + "step, payload_json) VALUES (?, ?, ?, ?, ?, ?)")) {
-            long sequence = after;
-            for (EventPayload event : events) {
-                s.setString(1, executionId);
-                s.setLong(2, ++sequence);
-                s.setObject(3, time(time));
-                s.setString(4, JsonCodec.kind(event));
-                s.setString(5, JsonCodec.step(event));
-                s.setString(6, JsonCodec.write(event));
-                s.addBatch();
+        for (Statement insert : eventsInserts(executionId, after, events, time)) {
+            try (PreparedStatement s = c.prepareStatement(insert.sql())) {
+                insert.binder().bind(s, 1);
+                s.executeUpdate();
             }
-            s.executeBatch();
         }
     }
 
@@ -223,67 +215,24 @@ public class JdbcExecutionStore implements ExecutionStore {
         long next = t.expectedSequence() + t.events().size();
         return inTransaction(c -> {
             Execution h = t.header();
-            try (PreparedStatement s = c.prepareStatement("UPDATE executions SET state = ?, approved_by = ?, decision_comment = ?, "
-                    + "error = ?, start_time = ?, end_time = ?, last_sequence = ?, version = version + 1"
-                    + (t.fence() == null ? "" : FENCED_OWNER) + " WHERE id = ? AND last_sequence = ?"
-                    + (t.fence() == null ? "" : t.fence().lease() == null ? FENCED_VERSION : FENCED_LEASE))) {
-                int i = 0;
-                s.setString(++i, h.state().name());
-                s.setString(++i, h.approvedBy());
-                s.setString(++i, h.decisionComment());
-                s.setString(++i, h.error());
-                s.setObject(++i, time(h.startTime()));
-                s.setObject(++i, time(h.endTime()));
-                s.setLong(++i, next);
-                if (t.fence() != null) {
-                    s.setBoolean(++i, h.state() == ExecutionState.RUNNING);
-                }
-                s.setString(++i, t.executionId());
-                s.setLong(++i, t.expectedSequence());
-                if (t.fence() != null) {
-                    s.setLong(++i, t.fence().expectedVersion());
-                    if (t.fence().lease() != null) {
-                        s.setString(++i, t.fence().lease());
-                        s.setString(++i, t.fence().lease());
-                    }
-                }
-                if (s.executeUpdate() != 1) {
-                    throw new StoreException.ConcurrentTransition(t.executionId(), t.expectedSequence());
-                }
+            List<Statement> writes = new ArrayList<>();
+            writes.add(headerUpdate(t, next));
+            for (StepRun step : t.steps()) {
+                writes.add(stepUpdate(t.executionId(), step));
             }
-            if (!t.steps().isEmpty()) {
-                try (PreparedStatement s = c.prepareStatement("UPDATE step_runs SET state = ?, attempt = ?, error = ?, "
-                        + "outputs_json = ?, start_time = ?, end_time = ?, error_kind = ? WHERE execution_id = ? AND workflow_id = ? "
-                        + "AND step = ?")) {
-                    for (StepRun step : t.steps()) {
-                        s.setString(1, step.state().name());
-                        s.setInt(2, step.attempt());
-                        s.setString(3, step.error());
-                        s.setString(4, JsonCodec.write(step.outputs()));
-                        s.setObject(5, time(step.startTime()));
-                        s.setObject(6, time(step.endTime()));
-                        s.setString(7, kind(step));
-                        s.setString(8, t.executionId());
-                        s.setString(9, step.workflowId());
-                        s.setString(10, step.step());
-                        s.addBatch();
-                    }
-                    s.executeBatch();
-                }
+            for (WorkflowRun w : t.workflows()) {
+                writes.add(new Statement("UPDATE workflow_runs SET state = ? WHERE execution_id = ? AND workflow_id = ?",
+                        (s, i) -> {
+                            s.setString(i++, w.state().name());
+                            s.setString(i++, t.executionId());
+                            s.setString(i++, w.workflowId());
+                            return i;
+                        }));
             }
-            if (!t.workflows().isEmpty()) {
-                try (PreparedStatement s = c.prepareStatement("UPDATE workflow_runs SET state = ? WHERE execution_id = ? "
-                        + "AND workflow_id = ?")) {
-                    for (WorkflowRun w : t.workflows()) {
-                        s.setString(1, w.state().name());
-                        s.setString(2, t.executionId());
-                        s.setString(3, w.workflowId());
-                        s.addBatch();
-                    }
-                    s.executeBatch();
-                }
+            writes.addAll(eventsInserts(t.executionId(), t.expectedSequence(), t.events(), t.time()));
+            if (execute(c, writes) != 1) {
+                throw new StoreException.ConcurrentTransition(t.executionId(), t.expectedSequence());
             }
-            appendEvents(c, t.executionId(), t.expectedSequence(), t.events(), t.time());
             if (t.audit() != null) {
                 JdbcAuditStore.insert(c, t.audit());
             }
@@ -311,6 +260,147 @@ public class JdbcExecutionStore implements ExecutionStore {
                         t.fence().lease() == null ? "" : t.fence().lease()));
             }
             return next;
+        });
+    }
+
+    /**
+     * One statement of a write: its SQL and how it binds its parameters from position {@code from} on
+     * (returning the position after its last).
+     */
+    private record Statement(String sql, Binder binder) {}
+
+    @FunctionalInterface
+    private interface Binder {
+        int bind(PreparedStatement statement, int from) throws SQLException;
+    }
+
+    /** Whether the database takes several statements in one prepared statement (sent in one round trip). */
+    private volatile Boolean compound;
+
+    /**
+     * Executes {@code writes} in order and returns the row count of the first. On PostgreSQL they go to the
+     * server as one compound statement, one network round trip instead of one per statement; elsewhere one
+     * by one, stopping after a first statement that changed no row (the caller rolls back either way).
+     */
+    private int execute(Connection c, List<Statement> writes) throws SQLException {
+        if (compound == null) {
+            compound = "PostgreSQL".equals(c.getMetaData().getDatabaseProductName());
+        }
+        if (compound && writes.size() > 1) {
+            StringBuilder sql = new StringBuilder();
+            for (Statement write : writes) {
+                sql.append(sql.length() == 0 ? "" : ";\n").append(write.sql());
+            }
+            try (PreparedStatement s = c.prepareStatement(sql.toString())) {
+                int i = 1;
+                for (Statement write : writes) {
+                    i = write.binder().bind(s, i);
+                }
+                s.execute();
+                return s.getUpdateCount();
+            } catch (SQLException e) {
+                // Every statement ran, the fenced header update too: events whose sequence numbers another
+                // writer took first are that writer's transition, not an outage.
+                if (UNIQUE_VIOLATION.equals(e.getSQLState()) && String.valueOf(e.getMessage()).contains("execution_events_pkey")) {
+                    return 0;
+                }
+                throw e;
+            }
+        }
+        int first = -1;
+        for (Statement write : writes) {
+            try (PreparedStatement s = c.prepareStatement(write.sql())) {
+                write.binder().bind(s, 1);
+                int rows = s.executeUpdate();
+                if (first == -1) {
+                    first = rows;
+                    if (rows == 0) {
+                        return 0;
+                    }
+                }
+            }
+        }
+        return first;
+    }
+
+    /** The execution row's new state, fenced by the sequence it expects (and, with replicas, its version and lease). */
+    private static Statement headerUpdate(Transition t, long next) {
+        Execution h = t.header();
+        String sql = "UPDATE executions SET state = ?, approved_by = ?, decision_comment = ?, error = ?, start_time = ?, "
+                + "end_time = ?, last_sequence = ?, version = version + 1" + (t.fence() == null ? "" : FENCED_OWNER)
+                + " WHERE id = ? AND last_sequence = ?"
+                + (t.fence() == null ? "" : t.fence().lease() == null ? FENCED_VERSION : FENCED_LEASE);
+        return new Statement(sql, (s, i) -> {
+            s.setString(i++, h.state().name());
+            s.setString(i++, h.approvedBy());
+            s.setString(i++, h.decisionComment());
+            s.setString(i++, h.error());
+            s.setObject(i++, time(h.startTime()));
+            s.setObject(i++, time(h.endTime()));
+            s.setLong(i++, next);
+            if (t.fence() != null) {
+                s.setBoolean(i++, h.state() == ExecutionState.RUNNING);
+            }
+            s.setString(i++, t.executionId());
+            s.setLong(i++, t.expectedSequence());
+            if (t.fence() != null) {
+                s.setLong(i++, t.fence().expectedVersion());
+                if (t.fence().lease() != null) {
+                    s.setString(i++, t.fence().lease());
+                    s.setString(i++, t.fence().lease());
+                }
+            }
+            return i;
+        });
+    }
+
+    private static Statement stepUpdate(String executionId, StepRun step) {
+        return new Statement("UPDATE step_runs SET state = ?, attempt = ?, error = ?, outputs_json = ?, start_time = ?, "
+                + "end_time = ?, error_kind = ? WHERE execution_id = ? AND workflow_id = ? AND step = ?", (s, i) -> {
+                    s.setString(i++, step.state().name());
+                    s.setInt(i++, step.attempt());
+                    s.setString(i++, step.error());
+                    s.setString(i++, JsonCodec.write(step.outputs()));
+                    s.setObject(i++, time(step.startTime()));
+                    s.setObject(i++, time(step.endTime()));
+                    s.setString(i++, kind(step));
+                    s.setString(i++, executionId);
+                    s.setString(i++, step.workflowId());
+                    s.setString(i++, step.step());
+                    return i;
+                });
+    }
+
+    /** Events per INSERT: far below PostgreSQL's limit of 65,535 parameters per statement. */
+    private static final int EVENTS_PER_INSERT = 1000;
+
+    /** The events after {@code after}, numbered on from there, as multi-row INSERTs. */
+    private static List<Statement> eventsInserts(String executionId, long after, List<EventPayload> events, Instant time) {
+        List<Statement> inserts = new ArrayList<>();
+        for (int from = 0; from < events.size(); from += EVENTS_PER_INSERT) {
+            inserts.add(eventsInsert(executionId, after + from, events.subList(from, Math.min(events.size(),
+                    from + EVENTS_PER_INSERT)), time));
+        }
+        return inserts;
+    }
+
+    private static Statement eventsInsert(String executionId, long after, List<EventPayload> events, Instant time) {
+        StringBuilder sql = new StringBuilder("INSERT INTO execution_events (execution_id, sequence, event_time, kind, step, "
+                + "payload_json) VALUES ");
+        for (int n = 0; n < events.size(); n++) {
+            sql.append(n == 0 ? "" : ", ").append("(?, ?, ?, ?, ?, ?)");
+        }
+        return new Statement(sql.toString(), (s, i) -> {
+            long sequence = after;
+            for (EventPayload event : events) {
+                s.setString(i++, executionId);
+                s.setLong(i++, ++sequence);
+                s.setObject(i++, time(time));
+                s.setString(i++, JsonCodec.kind(event));
+                s.setString(i++, JsonCodec.step(event));
+                s.setString(i++, JsonCodec.write(event));
+            }
+            return i;
         });
     }
 

@@ -178,6 +178,23 @@ class EventStreamsTest {
     }
 
     @Test
+    void eventsPublishedOutOfOrderNeverHideTheLaterOnes() {
+        commit(state(null, ExecutionState.RUNNING));
+        ExecutionEvent second = new ExecutionEvent(ID, 2, Instant.EPOCH, new EventPayload.StepStarted("w", "s", 1, "k", "fake"));
+        ExecutionEvent third = new ExecutionEvent(ID, 3, Instant.EPOCH, new EventPayload.StepLog("w", "s", "x", "stdout"));
+        sequence = 3;
+        stored.add(second);
+        stored.add(third);
+        // Two writers of this process committed 2 and 3 in that order, but published them the other way round.
+        streams.publish(ID, List.of(third));
+        streams.publish(ID, List.of(second));
+        AssertSubscriber<ExecutionEvent> watcher = streams.watch(ID, 1, status).subscribe()
+                .withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
+        assertEquals(List.of(2L, 3L), watcher.getItems().stream().map(ExecutionEvent::sequence).toList());
+        watcher.cancel();
+    }
+
+    @Test
     void missedNotificationsHandEveryWatcherToTheStore() {
         streams.sharedWithOtherWriters();
         commit(state(null, ExecutionState.RUNNING));
