@@ -235,17 +235,22 @@ public final class EventStreams {
     }
 
     /**
-     * This process starts driving an execution whose last committed event is {@code lastSequence}: its
-     * watchers here follow the ring if the ring holds everything up to there (a claim of an execution this
-     * process created), and the store otherwise (an execution taken over from another process).
+     * This process starts driving an execution whose last committed event is {@code lastSequence}, the
+     * last of them {@code appended} by the claim itself: its watchers here follow the ring if the ring held
+     * everything before those (a claim of an execution this process created), and the store otherwise (an
+     * execution taken over from another process).
      */
-    public void adopted(String executionId, long lastSequence) {
+    public void adopted(String executionId, long lastSequence, List<ExecutionEvent> appended) {
         Channel channel = channels.get(executionId);
         if (channel == null) {
             return;
         }
-        if (channel.filledUpTo(lastSequence)) {
-            channel.signal();
+        if (channel.filledUpTo(lastSequence - appended.size())) {
+            if (appended.isEmpty()) {
+                channel.signal();
+            } else {
+                channel.publish(appended);
+            }
         } else {
             channel.stale();
         }

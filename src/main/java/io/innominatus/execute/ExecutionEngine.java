@@ -232,7 +232,7 @@ public final class ExecutionEngine implements ExecutionRun.Host {
         if (previous != null) {
             previous.abandon();
         }
-        services.streams().adopted(run.id(), owned.execution().lastSequence());
+        services.streams().adopted(run.id(), owned.execution().lastSequence(), owned.appended());
         run.resume(interruption);
     }
 

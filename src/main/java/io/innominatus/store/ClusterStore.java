@@ -1,6 +1,7 @@
 package io.innominatus.store;
 
 import io.innominatus.model.Execution;
+import io.innominatus.model.ExecutionEvent;
 import io.innominatus.model.ExecutionState;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,8 +41,18 @@ public interface ClusterStore extends ExecutionStore {
      *
      * @param ownerLease the lease that drives it (RUNNING only), or null
      * @param previousReplica for a take-over: the replica whose lease had expired, or null
+     * @param appended the events the claim itself committed (the execution's last ones), in order
      */
-    record Owned(Execution execution, long version, String ownerLease, String previousReplica) {}
+    record Owned(Execution execution, long version, String ownerLease, String previousReplica, List<ExecutionEvent> appended) {
+
+        public Owned(Execution execution, long version, String ownerLease, String previousReplica) {
+            this(execution, version, ownerLease, previousReplica, List.of());
+        }
+
+        public Owned {
+            appended = List.copyOf(appended);
+        }
+    }
 
     /** The result of one admission: the executions this replica claimed, and how many still wait in the queue. */
     record Admission(List<Owned> claimed, int queued) {}

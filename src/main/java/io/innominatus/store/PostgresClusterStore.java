@@ -2,6 +2,7 @@ package io.innominatus.store;
 
 import io.innominatus.model.EventPayload;
 import io.innominatus.model.Execution;
+import io.innominatus.model.ExecutionEvent;
 import io.innominatus.model.ExecutionState;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -192,7 +193,7 @@ public class PostgresClusterStore extends JdbcExecutionStore implements ClusterS
                     }
                 }
             }
-            Instant now = clock.instant();
+            Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
             Map<String, Long> versions = new HashMap<>();
             try (PreparedStatement s = c.prepareStatement("UPDATE executions SET state = 'RUNNING', owner_lease = ?, "
                     + "start_time = COALESCE(start_time, ?), last_sequence = ?, version = ? WHERE id = ?")) {
@@ -209,16 +210,18 @@ public class PostgresClusterStore extends JdbcExecutionStore implements ClusterS
                     s.executeBatch();
                 }
             }
+            Map<String, ExecutionEvent> started = new HashMap<>();
             for (Candidate candidate : chosen) {
-                appendEvents(c, candidate.id(), candidate.lastSequence(),
-                        List.of(new EventPayload.StateChanged(ExecutionState.QUEUED, ExecutionState.RUNNING, "")), now);
+                EventPayload.StateChanged running = new EventPayload.StateChanged(ExecutionState.QUEUED, ExecutionState.RUNNING, "");
+                appendEvents(c, candidate.id(), candidate.lastSequence(), List.of(running), now);
+                started.put(candidate.id(), new ExecutionEvent(candidate.id(), candidate.lastSequence() + 1, now, running));
                 changed(c, new Change(candidate.id(), candidate.version() + 1, candidate.lastSequence() + 1,
                         ExecutionState.RUNNING, leaseId));
             }
             int queued = count(c, ExecutionState.QUEUED);
             List<Owned> claimed = new ArrayList<>();
             for (Execution e : load(c, chosen.stream().map(Candidate::id).toList())) {
-                claimed.add(new Owned(e, versions.get(e.id()), leaseId, null));
+                claimed.add(new Owned(e, versions.get(e.id()), leaseId, null, List.of(started.get(e.id()))));
             }
             return new Admission(claimed, queued);
         });

@@ -166,14 +166,19 @@ class EventStreamsTest {
         commit(state(null, ExecutionState.QUEUED));
         AssertSubscriber<ExecutionEvent> watcher = streams.watch(ID, 0, status).subscribe()
                 .withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
-        streams.adopted(ID, 1);
+        // The claim committed event 2 itself, and hands it over with the execution.
+        ExecutionEvent claimed = new ExecutionEvent(ID, ++sequence, Instant.EPOCH, state(ExecutionState.QUEUED,
+                ExecutionState.RUNNING));
+        stored.add(claimed);
+        streams.adopted(ID, 2, List.of(claimed));
         assertEquals(0, eventReads.get(), "claimed as created: the ring is current");
-
-        // Taken over after another replica wrote event 2, which this process never published.
-        stored.add(new ExecutionEvent(ID, ++sequence, Instant.EPOCH, state(ExecutionState.QUEUED, ExecutionState.RUNNING)));
-        streams.adopted(ID, 2);
-        assertTrue(eventReads.get() > 0);
         assertEquals(2, watcher.getItems().size());
+
+        // Taken over after another replica wrote event 3, which this process never published.
+        stored.add(new ExecutionEvent(ID, ++sequence, Instant.EPOCH, new EventPayload.StepStarted("w", "s", 1, "k", "fake")));
+        streams.adopted(ID, 3, List.of());
+        assertTrue(eventReads.get() > 0);
+        assertEquals(3, watcher.getItems().size());
         watcher.cancel();
     }
 
