@@ -4,9 +4,7 @@ import dev.dbos.transact.DBOS;
 import dev.dbos.transact.config.DBOSConfig;
 import dev.dbos.transact.workflow.Workflow;
 import io.innominatus.model.DeploymentPlan;
-import io.innominatus.model.EventPayload;
 import io.innominatus.model.ExecutionEvent;
-import io.innominatus.model.ExecutionState;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -16,7 +14,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -140,11 +137,14 @@ class DbosComparisonBenchmark {
                     }
                     end.get(2, TimeUnit.MINUTES);
                     ended.remove(id);
-                    record(observed.remove(id), engineGaps[0]);
+                    List<ExecutionEvent> events = observed.remove(id);
+                    if (events != null) {
+                        EngineBenchmark.recordStepGaps(events, engineGaps[0]);
+                    }
                 };
                 Runner engineWatched = () -> {
                     String id = engine.submit(plans.get(next.getAndIncrement() % plans.size()));
-                    record(engine.awaitEnd(id), engineGaps[0]);
+                    EngineBenchmark.recordStepGaps(engine.awaitEnd(id), engineGaps[0]);
                     observed.remove(id);
                 };
                 Runner peer = workflows::run;
@@ -196,22 +196,6 @@ class DbosComparisonBenchmark {
     private static Sample last(Map<String, List<Sample>> samples, String key) {
         List<Sample> list = samples.get(key);
         return list.get(list.size() - 1);
-    }
-
-    /** Gaps between consecutive step ends, from the moment the execution started running. */
-    private static void record(List<ExecutionEvent> events, Histogram histogram) {
-        if (events == null) {
-            return;
-        }
-        Instant previous = null;
-        for (ExecutionEvent event : events) {
-            if (event.payload() instanceof EventPayload.StateChanged s && s.to() == ExecutionState.RUNNING) {
-                previous = event.time();
-            } else if (event.payload() instanceof EventPayload.StepFinished && previous != null) {
-                histogram.recordValue(Math.max(1, Duration.between(previous, event.time()).toNanos() / 1000));
-                previous = event.time();
-            }
-        }
     }
 
     private static Sample withSteps(Sample sample, Histogram steps) {

@@ -279,8 +279,9 @@ public class JdbcExecutionStore implements ExecutionStore {
 
     /**
      * Executes {@code writes} in order and returns the row count of the first. On PostgreSQL they go to the
-     * server as one compound statement, one network round trip instead of one per statement; elsewhere one
-     * by one, stopping after a first statement that changed no row (the caller rolls back either way).
+     * server as one compound statement, one network round trip instead of one per statement; elsewhere the
+     * first alone, then the rest batched, nothing after a first statement that changed no row (the caller
+     * rolls back either way).
      */
     private int execute(Connection c, List<Statement> writes) throws SQLException {
         if (compound == null) {
@@ -307,17 +308,20 @@ public class JdbcExecutionStore implements ExecutionStore {
                 throw e;
             }
         }
-        int first = -1;
-        for (Statement write : writes) {
-            try (PreparedStatement s = c.prepareStatement(write.sql())) {
-                write.binder().bind(s, 1);
-                int rows = s.executeUpdate();
-                if (first == -1) {
-                    first = rows;
-                    if (rows == 0) {
-                        return 0;
-                    }
+        int first;
+        try (PreparedStatement s = c.prepareStatement(writes.get(0).sql())) {
+            writes.get(0).binder().bind(s, 1);
+            first = s.executeUpdate();
+        }
+        // The rest in batches of consecutive statements with the same SQL (the step rows, say).
+        for (int from = 1; first != 0 && from < writes.size(); ) {
+            String sql = writes.get(from).sql();
+            try (PreparedStatement s = c.prepareStatement(sql)) {
+                for (; from < writes.size() && writes.get(from).sql().equals(sql); from++) {
+                    writes.get(from).binder().bind(s, 1);
+                    s.addBatch();
                 }
+                s.executeBatch();
             }
         }
         return first;

@@ -200,19 +200,23 @@ class EngineBenchmark {
     private static Histogram stepOverhead(Bench bench, int executions) {
         Histogram histogram = new Histogram(3);
         for (int i = 0; i < executions; i++) {
-            List<ExecutionEvent> events = bench.awaitEnd(bench.submit(plan("overhead-" + UUID.randomUUID().toString()
-                    .substring(0, 8), STEPS)));
-            Instant previous = null;
-            for (ExecutionEvent event : events) {
-                if (event.payload() instanceof EventPayload.StateChanged s && s.to() == ExecutionState.RUNNING) {
-                    previous = event.time();
-                } else if (event.payload() instanceof EventPayload.StepFinished && previous != null) {
-                    histogram.recordValue(Math.max(1, Duration.between(previous, event.time()).toNanos() / 1000));
-                    previous = event.time();
-                }
-            }
+            recordStepGaps(bench.awaitEnd(bench.submit(plan("overhead-" + UUID.randomUUID().toString().substring(0, 8),
+                    STEPS))), histogram);
         }
         return histogram;
+    }
+
+    /** Records, in microseconds, the gaps between consecutive step ends of one execution, from the moment it ran. */
+    static void recordStepGaps(List<ExecutionEvent> events, Histogram histogram) {
+        Instant previous = null;
+        for (ExecutionEvent event : events) {
+            if (event.payload() instanceof EventPayload.StateChanged s && s.to() == ExecutionState.RUNNING) {
+                previous = event.time();
+            } else if (event.payload() instanceof EventPayload.StepFinished && previous != null) {
+                histogram.recordValue(Math.max(1, Duration.between(previous, event.time()).toNanos() / 1000));
+                previous = event.time();
+            }
+        }
     }
 
     /**
