@@ -15,7 +15,8 @@
  *       io.innominatus.execute.Scheduler} (the engine's only timer), publishes events once committed, and holds
  *       back what must not start before the store knows (an attempt, an admission, a command's answer).</li>
  * </ul>
- * {@link io.innominatus.execute.EventStreams} serves watchers.
+ * {@link io.innominatus.execute.EventStreams} serves watchers: from the ring of committed events this process
+ * published, and from the store only to replay older events or after another process wrote to the execution.
  *
  * <p>Depends on {@code model}, {@code support} (expressions, paths, durations), {@code steps.spi} (the step
  * boundary, nothing else of {@code steps}) and {@code store} (the port).
