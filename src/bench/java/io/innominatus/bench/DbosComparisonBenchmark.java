@@ -351,9 +351,8 @@ class DbosComparisonBenchmark {
         static Service start(EmbeddedPostgres postgres) throws Exception {
             Path app = Path.of(System.getProperty("bench.innominatus.dir", "target/quarkus-app")).toAbsolutePath();
             Path catalog = Path.of("src/test/resources/catalogs/peer/admin-config.yaml").toAbsolutePath();
-            // -Dbench.service.flags="..." replaces the JVM flags, e.g. to add a flight recording.
-            List<String> flags = List.of(System.getProperty("bench.service.flags", "-Xmx256m").trim().split("\\s+"));
-            BenchProcess process = BenchProcess.start(Path.of(System.getProperty("java.home")), app, flags,
+            BenchProcess process = BenchProcess.start(Path.of(System.getProperty("java.home")), app,
+                    ServiceBenchmark.serviceFlags(),
                     Map.of("innominatus.admin-config", catalog.toString(),
                             "innominatus.data-dir", Files.createTempDirectory("innominatus-peer").toString(),
                             "quarkus.datasource.postgresql.jdbc.url", postgres.getJdbcUrl("postgres", "service"),
@@ -405,8 +404,7 @@ class DbosComparisonBenchmark {
                 for (Path task : (Iterable<Path>) tasks::iterator) {
                     String stat = Files.readString(task.resolve("stat"));
                     String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9]+$", "#");
-                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    byName.merge(name, (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10L, Long::sum);
+                    byName.merge(name, BenchProcess.cpuTicks(BenchProcess.statFields(stat)) * 10L, Long::sum);
                 }
             } catch (java.io.IOException e) {
                 return;
@@ -493,10 +491,9 @@ class DbosComparisonBenchmark {
                     String[] fields = stat(Integer.parseInt(name));
                     if (fields != null && Integer.parseInt(name) == postmaster) {
                         // Its own time and that of the children it has reaped (backends that ended).
-                        ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]) + Long.parseLong(fields[13])
-                                + Long.parseLong(fields[14]);
+                        ticks += BenchProcess.cpuTicks(fields) + Long.parseLong(fields[13]) + Long.parseLong(fields[14]);
                     } else if (fields != null && Integer.parseInt(fields[1]) == postmaster) {
-                        ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                        ticks += BenchProcess.cpuTicks(fields);
                     }
                 }
             } catch (java.io.IOException e) {
@@ -509,11 +506,10 @@ class DbosComparisonBenchmark {
             return Integer.parseInt(stat(pid)[1]);
         }
 
-        /** The fields of /proc/pid/stat after the command name: state, ppid, …, utime (11), stime (12), cutime, cstime. */
+        /** {@link BenchProcess#statFields} of a process, or null when it has ended. */
         private static String[] stat(int pid) {
             try {
-                String line = Files.readString(Path.of("/proc", Integer.toString(pid), "stat"));
-                return line.substring(line.lastIndexOf(')') + 2).split(" ");
+                return BenchProcess.statFields(Files.readString(Path.of("/proc", Integer.toString(pid), "stat")));
             } catch (java.io.IOException e) {
                 return null;
             }

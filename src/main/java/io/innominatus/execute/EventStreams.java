@@ -223,14 +223,13 @@ public final class EventStreams {
      * @param ended the execution ended: its ring is dropped as well
      */
     public void wake(String executionId, boolean ended) {
-        Channel channel = ended ? channels.remove(executionId) : channels.get(executionId);
+        if (ended) {
+            release(executionId);
+            return;
+        }
+        Channel channel = channels.get(executionId);
         if (channel != null) {
-            if (ended) {
-                drops.incrementAndGet();
-                channel.release();
-            } else {
-                channel.stale();
-            }
+            channel.stale();
         }
     }
 

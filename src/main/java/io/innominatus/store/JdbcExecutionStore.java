@@ -197,16 +197,10 @@ public class JdbcExecutionStore implements ExecutionStore {
         changed(c, new ClusterStore.Change(e.id(), 0, request.events().size(), e.state(), ""));
     }
 
-    static void appendEvents(Connection c, String executionId, long after, List<EventPayload> events, Instant time)
+    void appendEvents(Connection c, String executionId, long after, List<EventPayload> events, Instant time)
             throws SQLException {
-        if (events.isEmpty()) {
-            return;
-        }
-        for (Statement insert : eventsInserts(executionId, after, events, time)) {
-            try (PreparedStatement s = c.prepareStatement(insert.sql())) {
-                insert.binder().bind(s, 1);
-                s.executeUpdate();
-            }
+        if (!events.isEmpty()) {
+            execute(c, eventsInserts(executionId, after, events, time));
         }
     }
 
@@ -230,7 +224,16 @@ public class JdbcExecutionStore implements ExecutionStore {
                         }));
             }
             writes.addAll(eventsInserts(t.executionId(), t.expectedSequence(), t.events(), t.time()));
-            if (execute(c, writes) != 1) {
+            int headerRows;
+            try {
+                headerRows = execute(c, writes);
+            } catch (SQLException e) {
+                if (!sequenceTaken(e)) {
+                    throw e;
+                }
+                headerRows = 0;
+            }
+            if (headerRows != 1) {
                 throw new StoreException.ConcurrentTransition(t.executionId(), t.expectedSequence());
             }
             if (t.audit() != null) {
@@ -299,13 +302,6 @@ public class JdbcExecutionStore implements ExecutionStore {
                 }
                 s.execute();
                 return s.getUpdateCount();
-            } catch (SQLException e) {
-                // Every statement ran, the fenced header update too: events whose sequence numbers another
-                // writer took first are that writer's transition, not an outage.
-                if (UNIQUE_VIOLATION.equals(e.getSQLState()) && String.valueOf(e.getMessage()).contains("execution_events_pkey")) {
-                    return 0;
-                }
-                throw e;
             }
         }
         int first;
@@ -325,6 +321,17 @@ public class JdbcExecutionStore implements ExecutionStore {
             }
         }
         return first;
+    }
+
+    /**
+     * Whether a write failed because another writer appended events with the same sequence numbers first:
+     * sent as one compound statement, the events are inserted even when the fenced header update that
+     * precedes them changed no row, and that writer's transition is what the failure reports.
+     */
+    private static boolean sequenceTaken(SQLException e) {
+        return UNIQUE_VIOLATION.equals(e.getSQLState()) && e instanceof org.postgresql.util.PSQLException failure
+                && failure.getServerErrorMessage() != null
+                && "execution_events_pkey".equals(failure.getServerErrorMessage().getConstraint());
     }
 
     /** The execution row's new state, fenced by the sequence it expects (and, with replicas, its version and lease). */

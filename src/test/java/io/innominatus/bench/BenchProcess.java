@@ -152,13 +152,24 @@ final class BenchProcess implements AutoCloseable {
     /** CPU time the process has used so far (user + system), in microseconds; clock-tick resolution. */
     double cpuMicros() {
         try {
-            String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            // fields[11] and fields[12] are utime and stime (fields 14 and 15 of proc(5)), in clock ticks of 10 ms.
-            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10_000.0;
+            return cpuTicks(statFields(Files.readString(Path.of("/proc/" + process.pid() + "/stat")))) * 10_000.0;
         } catch (IOException e) {
             return Double.NaN;
         }
+    }
+
+    /**
+     * The fields of a {@code /proc/<pid>/stat} (or task {@code stat}) line after the command name: state,
+     * ppid, …; {@code [11]} and {@code [12]} are utime and stime, {@code [13]} and {@code [14]} the same for
+     * reaped children (fields 14 to 17 of proc(5)), all in clock ticks of 10 ms.
+     */
+    static String[] statFields(String line) {
+        return line.substring(line.lastIndexOf(')') + 2).split(" ");
+    }
+
+    /** User + system clock ticks of {@link #statFields}. */
+    static long cpuTicks(String[] fields) {
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     }
 
     /** SIGTERM, as a container stop does; waits for the JVM to exit (an AOT cache is written then). */

@@ -59,7 +59,7 @@ class ServiceBenchmark {
      * the machine's memory, and the RSS under load says more about that than about the service).
      * {@code -Dbench.service.flags="..."} replaces them, e.g. to add a flight recording.
      */
-    private static List<String> serviceFlags() {
+    static List<String> serviceFlags() {
         return List.of(System.getProperty("bench.service.flags", "-Xmx256m").trim().split("\\s+"));
     }
 

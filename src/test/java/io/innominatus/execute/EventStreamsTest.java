@@ -61,6 +61,18 @@ class EventStreamsTest {
         streams.publish(ID, events);
     }
 
+    /** An event written to the store and not (yet) published here: by another process, or published later. */
+    private ExecutionEvent writtenElsewhere(EventPayload payload) {
+        ExecutionEvent event = new ExecutionEvent(ID, ++sequence, Instant.EPOCH, payload);
+        stored.add(event);
+        return event;
+    }
+
+    /** A watcher of the execution from after {@code sequence}, requesting everything. */
+    private AssertSubscriber<ExecutionEvent> watch(long after) {
+        return streams.watch(ID, after, status).subscribe().withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
+    }
+
     private static EventPayload state(ExecutionState from, ExecutionState to) {
         return new EventPayload.StateChanged(from, to, "");
     }
@@ -70,8 +82,7 @@ class EventStreamsTest {
         commit(state(null, ExecutionState.RUNNING), state(ExecutionState.RUNNING, ExecutionState.SUCCEEDED));
         streams.release(ID);
         storedState = ExecutionState.SUCCEEDED;
-        AssertSubscriber<ExecutionEvent> watcher = streams.watch(ID, 0, status).subscribe()
-                .withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
+        AssertSubscriber<ExecutionEvent> watcher = watch(0);
         watcher.assertCompleted();
         assertEquals(2, watcher.getItems().size());
         assertTrue(eventReads.get() > 0);
@@ -80,13 +91,12 @@ class EventStreamsTest {
     @Test
     void aRingReleasedBeforeTheEndHandsItsWatchersToTheStore() {
         commit(state(null, ExecutionState.RUNNING));
-        AssertSubscriber<ExecutionEvent> watcher = streams.watch(ID, 0, status).subscribe()
-                .withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
+        AssertSubscriber<ExecutionEvent> watcher = watch(0);
         assertEquals(0, eventReads.get());
         streams.release(ID); // halted here, say, and driven on elsewhere
         assertTrue(eventReads.get() > 0, "woken by the release, the watcher asks the store");
         watcher.assertNotTerminated();
-        stored.add(new ExecutionEvent(ID, ++sequence, Instant.EPOCH, state(ExecutionState.RUNNING, ExecutionState.SUCCEEDED)));
+        writtenElsewhere(state(ExecutionState.RUNNING, ExecutionState.SUCCEEDED));
         storedState = ExecutionState.SUCCEEDED;
         streams.wakeAll();
         watcher.assertCompleted();
@@ -96,8 +106,7 @@ class EventStreamsTest {
     @Test
     void theEndOfTheRunEndsTheStreamWithoutAskingTheStore() {
         commit(state(null, ExecutionState.QUEUED), state(ExecutionState.QUEUED, ExecutionState.RUNNING));
-        AssertSubscriber<ExecutionEvent> watcher = streams.watch(ID, 0, status).subscribe()
-                .withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
+        AssertSubscriber<ExecutionEvent> watcher = watch(0);
         commit(new EventPayload.StepStarted("w", "s", 1, "k", "fake"));
         commit(state(ExecutionState.RUNNING, ExecutionState.SUCCEEDED));
         streams.release(ID);
@@ -112,8 +121,7 @@ class EventStreamsTest {
     void aTerminalEventFollowedByARetryDoesNotEndTheStream() {
         commit(state(null, ExecutionState.RUNNING), state(ExecutionState.RUNNING, ExecutionState.FAILED),
                 state(ExecutionState.FAILED, ExecutionState.QUEUED));
-        AssertSubscriber<ExecutionEvent> watcher = streams.watch(ID, 0, status).subscribe()
-                .withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
+        AssertSubscriber<ExecutionEvent> watcher = watch(0);
         assertEquals(3, watcher.getItems().size());
         watcher.assertNotTerminated();
         commit(state(ExecutionState.QUEUED, ExecutionState.SUCCEEDED));
@@ -127,8 +135,7 @@ class EventStreamsTest {
         for (int i = 0; i < EventStreams.RING_SIZE + 10; i++) {
             commit(new EventPayload.StepLog("w", "s", "line " + i, "stdout"));
         }
-        AssertSubscriber<ExecutionEvent> watcher = streams.watch(ID, 0, status).subscribe()
-                .withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
+        AssertSubscriber<ExecutionEvent> watcher = watch(0);
         int replayReads = eventReads.get();
         assertTrue(replayReads > 0);
         assertEquals(EventStreams.RING_SIZE + 11, watcher.getItems().size());
@@ -143,17 +150,16 @@ class EventStreamsTest {
     void anotherProcessWritingHandsTheWatchersToTheStore() {
         streams.sharedWithOtherWriters();
         commit(state(null, ExecutionState.RUNNING));
-        AssertSubscriber<ExecutionEvent> watcher = streams.watch(ID, 0, status).subscribe()
-                .withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
+        AssertSubscriber<ExecutionEvent> watcher = watch(0);
         streams.created(ID); // the announcement of this process's own creation
         assertEquals(0, eventReads.get(), "this process's own execution is followed from memory");
 
         // Another replica writes: this process hears of it through its change notifications only.
-        stored.add(new ExecutionEvent(ID, ++sequence, Instant.EPOCH, new EventPayload.StepStarted("w", "s", 1, "k", "fake")));
+        writtenElsewhere(new EventPayload.StepStarted("w", "s", 1, "k", "fake"));
         streams.wake(ID, false);
         assertEquals(2, watcher.getItems().size());
         assertTrue(eventReads.get() > 0);
-        stored.add(new ExecutionEvent(ID, ++sequence, Instant.EPOCH, state(ExecutionState.RUNNING, ExecutionState.SUCCEEDED)));
+        writtenElsewhere(state(ExecutionState.RUNNING, ExecutionState.SUCCEEDED));
         storedState = ExecutionState.SUCCEEDED;
         streams.wake(ID, true);
         watcher.assertCompleted();
@@ -164,18 +170,15 @@ class EventStreamsTest {
     void claimingAnExecutionThisProcessCreatedKeepsItsWatchersInMemoryTakingOneOverDoesNot() {
         streams.sharedWithOtherWriters();
         commit(state(null, ExecutionState.QUEUED));
-        AssertSubscriber<ExecutionEvent> watcher = streams.watch(ID, 0, status).subscribe()
-                .withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
+        AssertSubscriber<ExecutionEvent> watcher = watch(0);
         // The claim committed event 2 itself, and hands it over with the execution.
-        ExecutionEvent claimed = new ExecutionEvent(ID, ++sequence, Instant.EPOCH, state(ExecutionState.QUEUED,
-                ExecutionState.RUNNING));
-        stored.add(claimed);
+        ExecutionEvent claimed = writtenElsewhere(state(ExecutionState.QUEUED, ExecutionState.RUNNING));
         streams.adopted(ID, 2, List.of(claimed));
         assertEquals(0, eventReads.get(), "claimed as created: the ring is current");
         assertEquals(2, watcher.getItems().size());
 
         // Taken over after another replica wrote event 3, which this process never published.
-        stored.add(new ExecutionEvent(ID, ++sequence, Instant.EPOCH, new EventPayload.StepStarted("w", "s", 1, "k", "fake")));
+        writtenElsewhere(new EventPayload.StepStarted("w", "s", 1, "k", "fake"));
         streams.adopted(ID, 3, List.of());
         assertTrue(eventReads.get() > 0);
         assertEquals(3, watcher.getItems().size());
@@ -185,16 +188,12 @@ class EventStreamsTest {
     @Test
     void eventsPublishedOutOfOrderNeverHideTheLaterOnes() {
         commit(state(null, ExecutionState.RUNNING));
-        ExecutionEvent second = new ExecutionEvent(ID, 2, Instant.EPOCH, new EventPayload.StepStarted("w", "s", 1, "k", "fake"));
-        ExecutionEvent third = new ExecutionEvent(ID, 3, Instant.EPOCH, new EventPayload.StepLog("w", "s", "x", "stdout"));
-        sequence = 3;
-        stored.add(second);
-        stored.add(third);
+        ExecutionEvent second = writtenElsewhere(new EventPayload.StepStarted("w", "s", 1, "k", "fake"));
+        ExecutionEvent third = writtenElsewhere(new EventPayload.StepLog("w", "s", "x", "stdout"));
         // Two writers of this process committed 2 and 3 in that order, but published them the other way round.
         streams.publish(ID, List.of(third));
         streams.publish(ID, List.of(second));
-        AssertSubscriber<ExecutionEvent> watcher = streams.watch(ID, 1, status).subscribe()
-                .withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
+        AssertSubscriber<ExecutionEvent> watcher = watch(1);
         assertEquals(List.of(2L, 3L), watcher.getItems().stream().map(ExecutionEvent::sequence).toList());
         watcher.cancel();
     }
@@ -203,9 +202,8 @@ class EventStreamsTest {
     void missedNotificationsHandEveryWatcherToTheStore() {
         streams.sharedWithOtherWriters();
         commit(state(null, ExecutionState.RUNNING));
-        AssertSubscriber<ExecutionEvent> watcher = streams.watch(ID, 0, status).subscribe()
-                .withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
-        stored.add(new ExecutionEvent(ID, ++sequence, Instant.EPOCH, state(ExecutionState.RUNNING, ExecutionState.FAILED)));
+        AssertSubscriber<ExecutionEvent> watcher = watch(0);
+        writtenElsewhere(state(ExecutionState.RUNNING, ExecutionState.FAILED));
         storedState = ExecutionState.FAILED;
         streams.wakeAll(); // the listener reconnected: what happened meanwhile is unknown
         watcher.assertCompleted();
