@@ -3,10 +3,16 @@ package io.innominatus.catalog;
 import io.innominatus.model.DomainException;
 import io.innominatus.support.YamlLoader;
 import io.quarkus.runtime.Startup;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.spi.ObserverMethod;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -14,8 +20,12 @@ import org.jboss.logging.Logger;
 /**
  * Holds the active catalog and swaps it atomically on reload. A reload whose catalog has any error is
  * not activated: the last good catalog keeps serving and the errors are reported.
+ *
+ * <p>The first load (YAML, policies, CEL compilation: a few hundred milliseconds, most of them class loading) runs
+ * on its own thread, beside the opening of the store and the rest of start-up; start-up completes, and the
+ * server listens, only once it is done, and anything asking for the catalog before then waits for it.
  */
-@Startup
+@Startup(ObserverMethod.DEFAULT_PRIORITY - 200) // first, so that the load overlaps the other start-up work
 @ApplicationScoped
 public class CatalogHolder {
 
@@ -28,6 +38,7 @@ public class CatalogHolder {
     private final YamlLoader.Limits limits;
     private final AtomicReference<Catalog> active = new AtomicReference<>();
     private volatile ReloadOutcome lastOutcome;
+    private volatile CompletableFuture<Void> initialLoad = CompletableFuture.completedFuture(null);
 
     public CatalogHolder(
             @ConfigProperty(name = "innominatus.admin-config", defaultValue = "admin-config.yaml") String adminConfig,
@@ -38,12 +49,33 @@ public class CatalogHolder {
     }
 
     @PostConstruct
-    void loadInitial() {
+    void startInitialLoad() {
+        initialLoad = CompletableFuture.runAsync(this::loadInitial, task -> {
+            Thread thread = new Thread(task, "catalog-load");
+            thread.setDaemon(true);
+            thread.start();
+        });
+    }
+
+    /** Start-up ends with the catalog loaded: a failure of the load fails the start, as it always did. */
+    void awaitInitialLoad(@Observes @Priority(ObserverMethod.DEFAULT_PRIORITY + 500) StartupEvent event) {
+        awaitInitialLoad();
+    }
+
+    private void awaitInitialLoad() {
+        try {
+            initialLoad.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+    }
+
+    private void loadInitial() {
         Catalog catalog = CatalogLoader.load(adminConfig, limits);
         // At start-up there is no last good catalog: a catalog with broken workflows is still served
         // (those workflows block the deployments that trigger them), one without an admin config is not usable.
-        active.set(catalog);
         lastOutcome = new ReloadOutcome(true, catalog, Instant.now());
+        active.set(catalog);
         if (catalog.hasErrors()) {
             LOG.warnf("catalog loaded from %s with %d error(s); first: %s", adminConfig, catalog.errorCount(),
                     catalog.diagnostics().stream().filter(d -> d.isError()).findFirst().map(d -> d.describe()).orElse(""));
@@ -55,7 +87,12 @@ public class CatalogHolder {
 
     /** The active catalog, whether or not it can be planned with. */
     public Catalog active() {
-        return active.get();
+        Catalog catalog = active.get();
+        if (catalog == null) {
+            awaitInitialLoad();
+            catalog = active.get();
+        }
+        return catalog;
     }
 
     /**
@@ -64,7 +101,7 @@ public class CatalogHolder {
      * @throws DomainException.Unavailable when no admin config could be loaded
      */
     public Catalog usable() {
-        Catalog catalog = active.get();
+        Catalog catalog = active();
         if (catalog.admin().isEmpty()) {
             String reason = catalog.diagnostics().stream().filter(d -> d.isError()).findFirst()
                     .map(d -> d.describe()).orElse("admin config missing");
@@ -76,6 +113,7 @@ public class CatalogHolder {
 
     /** Loads the catalog from disk and activates it unless it has errors. */
     public synchronized ReloadOutcome reload() {
+        awaitInitialLoad();
         Catalog candidate = CatalogLoader.load(adminConfig, limits);
         boolean activate = !candidate.hasErrors() && candidate.admin().isPresent();
         if (activate) {
@@ -91,6 +129,7 @@ public class CatalogHolder {
     }
 
     public ReloadOutcome lastOutcome() {
+        awaitInitialLoad();
         return lastOutcome;
     }
 

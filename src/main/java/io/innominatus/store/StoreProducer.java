@@ -2,7 +2,6 @@ package io.innominatus.store;
 
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.agroal.DataSource;
-import io.quarkus.flyway.FlywayDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
@@ -13,12 +12,12 @@ import java.sql.SQLException;
 import java.util.Optional;
 import java.util.Properties;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.flywaydb.core.Flyway;
 import org.jboss.logging.Logger;
 
 /**
  * Chooses the database (PostgreSQL when {@code quarkus.datasource.postgresql.jdbc.url} is set, the
- * embedded H2 file database otherwise), migrates its schema with Flyway, and produces the store.
+ * embedded H2 file database otherwise), migrates its schema with Flyway unless it is already current, and produces
+ * the store.
  */
 @ApplicationScoped
 public class StoreProducer {
@@ -34,17 +33,19 @@ public class StoreProducer {
     @Produces
     @Singleton
     @StoreDatabase
-    javax.sql.DataSource database(@Any Instance<AgroalDataSource> dataSources, @Any Instance<Flyway> flyways,
+    javax.sql.DataSource database(@Any Instance<AgroalDataSource> dataSources,
             @ConfigProperty(name = "quarkus.datasource.postgresql.jdbc.url") Optional<String> postgresUrl) {
         boolean postgres = postgresUrl.filter(u -> !u.isBlank()).isPresent();
         AgroalDataSource dataSource = postgres
                 ? dataSources.select(new DataSource.DataSourceLiteral(POSTGRESQL)).get()
                 : dataSources.select(jakarta.enterprise.inject.Default.Literal.INSTANCE).get();
-        Flyway flyway = postgres
-                ? flyways.select(FlywayDataSource.FlywayDataSourceLiteral.of(POSTGRESQL)).get()
-                : flyways.select(jakarta.enterprise.inject.Default.Literal.INSTANCE).get();
-        var result = flyway.migrate();
-        LOG.infof("execution store: %s, schema version %s (%d migration(s) applied)", postgres ? "PostgreSQL" : "embedded H2",
+        String store = postgres ? "PostgreSQL" : "embedded H2";
+        if (StoreSchema.isCurrent(dataSource)) {
+            LOG.infof("execution store: %s, schema version %d (current)", store, StoreSchema.LATEST_VERSION);
+            return dataSource;
+        }
+        var result = StoreSchema.migrate(dataSource);
+        LOG.infof("execution store: %s, schema version %s (%d migration(s) applied)", store,
                 result.targetSchemaVersion == null ? result.initialSchemaVersion : result.targetSchemaVersion,
                 result.migrationsExecuted);
         return dataSource;

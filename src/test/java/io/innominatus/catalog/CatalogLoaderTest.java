@@ -162,7 +162,7 @@ class CatalogLoaderTest {
     void reloadKeepsTheLastGoodCatalog(@TempDir Path dir) throws IOException {
         Path admin = catalog(dir);
         CatalogHolder holder = new CatalogHolder(admin.toString(), 1024 * 1024);
-        holder.loadInitial();
+        holder.startInitialLoad(); // on its own thread: active() waits for it
         String good = holder.active().digest();
 
         Files.writeString(dir.resolve("workflows/platform/scan.yaml"), SCAN.replace("phase: pre-deployment", "phase: later"));

@@ -27,12 +27,6 @@ import java.util.Optional;
 @ApplicationScoped
 public class ReflectionResponder {
 
-    /**
-     * Files of messages that reach clients packed into an {@code Any} (the details of every error status) and that
-     * no service definition imports.
-     */
-    static final List<FileDescriptor> ANY_PAYLOAD_FILES = List.of(ErrorDetailsProto.getDescriptor(), StatusProto.getDescriptor());
-
     private final Instance<BindableService> services;
     private volatile DescriptorIndex index;
 
@@ -71,6 +65,14 @@ public class ReflectionResponder {
         return response.build();
     }
 
+    /**
+     * Files of messages that reach clients packed into an {@code Any} (the details of every error status) and that
+     * no service definition imports. Built with the index, on the first reflection request, not at start-up.
+     */
+    private static List<FileDescriptor> anyPayloadFiles() {
+        return List.of(ErrorDetailsProto.getDescriptor(), StatusProto.getDescriptor());
+    }
+
     private static void files(ServerReflectionResponse.Builder response, Optional<List<ByteString>> files, String what) {
         files.ifPresentOrElse(
                 found -> response.setFileDescriptorResponse(FileDescriptorResponse.newBuilder().addAllFileDescriptorProto(found)),
@@ -89,7 +91,7 @@ public class ReflectionResponder {
         if (current == null) {
             synchronized (this) {
                 if (index == null) {
-                    index = new DescriptorIndex(servedServices(), ANY_PAYLOAD_FILES);
+                    index = new DescriptorIndex(servedServices(), anyPayloadFiles());
                 }
                 current = index;
             }
