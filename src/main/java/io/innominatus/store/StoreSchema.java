@@ -56,8 +56,21 @@ final class StoreSchema {
 
     /** Whether the schema is current; any doubt, including a failing query, is "no". */
     static boolean isCurrent(DataSource dataSource) {
-        try (Connection connection = dataSource.getConnection();
-                Statement statement = connection.createStatement();
+        try (Connection connection = dataSource.getConnection()) {
+            return isCurrent(connection);
+        } catch (SQLException | IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static boolean isCurrent(Connection connection) throws SQLException, IOException {
+        // A new database has no history table; asking for it would put an error in the server's log.
+        try (ResultSet tables = connection.getMetaData().getTables(null, null, "flyway_schema_history", null)) {
+            if (!tables.next()) {
+                return false;
+            }
+        }
+        try (Statement statement = connection.createStatement();
                 ResultSet rows = statement.executeQuery(
                         "SELECT version, script, checksum, success, type FROM flyway_schema_history")) {
             BitSet applied = new BitSet();
@@ -80,8 +93,6 @@ final class StoreSchema {
                 applied.set(version);
             }
             return applied.cardinality() == LATEST_VERSION;
-        } catch (SQLException | IOException | RuntimeException e) {
-            return false;
         }
     }
 
