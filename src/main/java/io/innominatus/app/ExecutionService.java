@@ -166,6 +166,18 @@ public class ExecutionService {
         }
     }
 
+    /**
+     * The execution, when memory alone can answer (see {@link ExecutionStore#findInMemory}) for a caller who may
+     * read every execution; empty when the store has to be asked, or the request is one {@link #get} refuses.
+     * Never blocks, so that a read can be answered where it arrives.
+     */
+    public Optional<Execution> getFromMemory(String executionId, Caller caller) {
+        if (executionId == null || !EXECUTION_ID.matcher(executionId).matches() || !authorization.readsEveryExecution(caller)) {
+            return Optional.empty();
+        }
+        return store.findInMemory(executionId);
+    }
+
     public Execution get(String executionId, Caller caller) {
         checkExecutionId(executionId);
         return authorization.checkExecutionAccess(caller, "GetExecution", executionId)
@@ -222,7 +234,9 @@ public class ExecutionService {
         if (afterSequence < 0) {
             throw DomainException.InvalidInput.field("after_sequence", "must not be negative");
         }
-        get(executionId, caller);
+        if (getFromMemory(executionId, caller).isEmpty()) {
+            get(executionId, caller); // it exists, and the caller may read it
+        }
         return metrics.watching(engine.watch(executionId, afterSequence));
     }
 

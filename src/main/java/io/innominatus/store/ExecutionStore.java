@@ -103,6 +103,12 @@ public interface ExecutionStore extends DeploymentHistory {
     Optional<Execution> find(String executionId);
 
     /**
+     * The execution from memory alone, without reading the store, when memory is known to hold its latest
+     * committed state; empty otherwise (then {@link #find} answers). Never blocks.
+     */
+    Optional<Execution> findInMemory(String executionId);
+
+    /**
      * Lists executions newest first.
      *
      * @throws StoreException.InvalidPageToken for a malformed token

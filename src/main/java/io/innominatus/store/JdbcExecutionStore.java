@@ -68,7 +68,17 @@ public class JdbcExecutionStore implements ExecutionStore {
         }
     });
 
-    private record Versioned(long version, Execution execution) {}
+    /**
+     * A cached execution, with the row version it was loaded at. {@code current}: loaded with no write of it in
+     * between, by a store only this process writes, so that memory alone can answer for it until the next write.
+     */
+    private record Versioned(long version, Execution execution, boolean current) {}
+
+    /**
+     * Bumped, for a stripe of execution ids, by every write of one of them (under the lock of {@link #recent}): a
+     * load that a write overtook is not trusted as current.
+     */
+    private final long[] writeStamps = new long[256];
 
     public JdbcExecutionStore(DataSource dataSource) {
         this.transactions = new JdbcTransactions(dataSource, "execution store");
@@ -82,9 +92,52 @@ public class JdbcExecutionStore implements ExecutionStore {
         return transactions.autoCommit(work);
     }
 
+    /**
+     * Whether this process alone writes the store (the embedded database, or PostgreSQL with replica coordination
+     * off); a store shared by replicas learns of their writes only by notification, so its memory is never current.
+     */
+    boolean exclusive() {
+        return true;
+    }
+
+    @Override
+    public Optional<Execution> findInMemory(String executionId) {
+        if (!exclusive()) {
+            return Optional.empty();
+        }
+        Versioned cached = recent.get(executionId);
+        return cached != null && cached.current() ? Optional.of(cached.execution()) : Optional.empty();
+    }
+
+    private static int stripe(String executionId) {
+        return executionId.hashCode() & 255;
+    }
+
+    /** After every write of an execution, committed or not: memory no longer answers for it. */
+    private void written(String executionId) {
+        synchronized (recent) {
+            writeStamps[stripe(executionId)]++;
+            recent.remove(executionId);
+        }
+    }
+
+    private long writeStamp(String executionId) {
+        synchronized (recent) {
+            return writeStamps[stripe(executionId)];
+        }
+    }
+
     @Override
     public Created create(NewExecution request) {
         Execution e = request.execution();
+        try {
+            return createOnce(request, e);
+        } finally {
+            written(e.id());
+        }
+    }
+
+    private Created createOnce(NewExecution request, Execution e) {
         try {
             return inTransaction(c -> {
                 Optional<Created> existing = existingRequest(c, e.requestId(), request.requestHash());
@@ -206,6 +259,14 @@ public class JdbcExecutionStore implements ExecutionStore {
 
     @Override
     public long commit(Transition t) {
+        try {
+            return commitOnce(t);
+        } finally {
+            written(t.executionId());
+        }
+    }
+
+    private long commitOnce(Transition t) {
         long next = t.expectedSequence() + t.events().size();
         return inTransaction(c -> {
             Execution h = t.header();
@@ -425,6 +486,7 @@ public class JdbcExecutionStore implements ExecutionStore {
 
     @Override
     public Optional<Execution> find(String executionId) {
+        long stamp = writeStamp(executionId);
         return read(c -> {
             Versioned cached = recent.get(executionId);
             long version;
@@ -447,7 +509,10 @@ public class JdbcExecutionStore implements ExecutionStore {
             if (found.isEmpty()) {
                 return Optional.empty();
             }
-            recent.put(executionId, new Versioned(version, found.get(0)));
+            synchronized (recent) {
+                recent.put(executionId, new Versioned(version, found.get(0),
+                        exclusive() && writeStamps[stripe(executionId)] == stamp));
+            }
             return Optional.of(found.get(0));
         });
     }

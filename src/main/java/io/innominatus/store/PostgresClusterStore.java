@@ -54,6 +54,13 @@ public class PostgresClusterStore extends JdbcExecutionStore implements ClusterS
         this.listenerConnections = listenerConnections;
     }
 
+
+    /** Other replicas write the same rows: memory learns of their writes only by notification. */
+    @Override
+    boolean exclusive() {
+        return false;
+    }
+
     @Override
     void changed(Connection c, Change change) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("SELECT pg_notify(?, ?)")) {

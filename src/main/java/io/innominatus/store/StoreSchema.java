@@ -1,5 +1,6 @@
 package io.innominatus.store;
 
+import io.quarkus.runtime.annotations.RegisterResources;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,8 +35,9 @@ import org.flywaydb.core.api.resource.LoadableResource;
  * {@link #migrate} leaves migrating, validating and reporting to Flyway.
  *
  * <p>Flyway reads the migrations from this list, not by scanning the class path, so that the same code finds
- * them in a jar, an AOT-cache run and a native image ({@code quarkus.native.resources.includes}).
+ * them in a jar, an AOT-cache run and a native image.
  */
+@RegisterResources(globs = "db/migration/*.sql")
 final class StoreSchema {
 
     static final String LOCATION = "db/migration/";

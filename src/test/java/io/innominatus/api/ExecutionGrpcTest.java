@@ -101,6 +101,30 @@ class ExecutionGrpcTest extends GrpcTestSupport {
     }
 
     @Test
+    void getExecutionIsNeverBehindAnEventAlreadyReceived() {
+        // GetExecution answers from memory between writes; every write must end that, before its events go out.
+        Execution started = run("platform/failure-drill", uniqueApp(), "development");
+        Iterator<WatchExecutionResponse> stream = workflows.withDeadlineAfter(120, TimeUnit.SECONDS).watchExecution(
+                WatchExecutionRequest.newBuilder().setExecutionId(started.getExecutionId()).build());
+        long last = 0;
+        int reads = 0;
+        while (stream.hasNext()) {
+            last = stream.next().getEvent().getSequence();
+            for (int i = 0; i < 2; i++) { // the second read is the one memory may answer
+                Execution now = get(started.getExecutionId());
+                reads++;
+                assertTrue(now.getLastSequence() >= last, "GetExecution returned last_sequence " + now.getLastSequence()
+                        + " after event " + last + " had been received");
+            }
+        }
+        Execution end = get(started.getExecutionId());
+        assertEquals(ExecutionState.EXECUTION_STATE_FAILED, end.getState());
+        assertEquals(last, end.getLastSequence());
+        assertEquals(end, get(started.getExecutionId()));
+        assertTrue(reads > 10, "the run has events to read between");
+    }
+
+    @Test
     void watchersReconnectWithoutGapsOrDuplicatesAndCancelStopsTheWork() throws Exception {
         String app = uniqueApp();
         Execution started = run("platform/maintenance-window", app, "staging");

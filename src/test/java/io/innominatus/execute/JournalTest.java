@@ -62,6 +62,11 @@ class JournalTest {
         }
 
         @Override
+        public Optional<Execution> findInMemory(String executionId) {
+            return delegate.findInMemory(executionId);
+        }
+
+        @Override
         public Page list(Query query, int pageSize, String pageToken) {
             check();
             return delegate.list(query, pageSize, pageToken);

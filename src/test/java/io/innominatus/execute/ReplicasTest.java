@@ -402,6 +402,9 @@ class ReplicasTest {
         assertTrue(seen.get(seen.size() - 1).payload() instanceof EventPayload.StateChanged s
                 && s.to() == ExecutionState.SUCCEEDED);
         assertTrue(gate.calls.stream().allMatch(c -> c.replica().equals(driver.name)), "one replica drove it");
+        assertEquals(ExecutionState.SUCCEEDED, other.store.find(e.id()).orElseThrow().state());
+        assertTrue(other.store.findInMemory(e.id()).isEmpty() && driver.store.findInMemory(e.id()).isEmpty(),
+                "a store that replicas share never answers from memory: another replica may have written since");
     }
 
     @Test

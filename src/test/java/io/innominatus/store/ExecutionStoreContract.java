@@ -30,6 +30,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -243,6 +244,25 @@ abstract class ExecutionStoreContract {
         store.commit(new ExecutionStore.Transition(done.id(), 1, withState(done, ExecutionState.CANCELLED), List.of(), List.of(),
                 List.of(new EventPayload.StateChanged(ExecutionState.QUEUED, ExecutionState.CANCELLED, "test")), base));
         assertEquals(List.of(a.id(), b.id()), store.unfinished().stream().map(Execution::id).toList());
+    }
+
+    @Test
+    void memoryAnswersOnlyBetweenALoadAndTheNextWrite() {
+        Execution e = create("shop", "development", "", base);
+        assertTrue(store.findInMemory(e.id()).isEmpty(), "nothing loaded yet");
+        Execution loaded = store.find(e.id()).orElseThrow();
+        assertEquals(Optional.of(loaded), store.findInMemory(e.id()), "a store only this process writes answers from memory");
+
+        store.commit(new ExecutionStore.Transition(e.id(), 1, withState(e, ExecutionState.CANCELLED), List.of(), List.of(),
+                List.of(new EventPayload.StateChanged(ExecutionState.QUEUED, ExecutionState.CANCELLED, "test")), base));
+        assertTrue(store.findInMemory(e.id()).isEmpty(), "a write ends what memory may answer for");
+        assertEquals(ExecutionState.CANCELLED, store.find(e.id()).orElseThrow().state());
+        assertEquals(ExecutionState.CANCELLED, store.findInMemory(e.id()).orElseThrow().state());
+
+        assertThrows(StoreException.ConcurrentTransition.class, () -> store.commit(new ExecutionStore.Transition(e.id(), 1,
+                withState(e, ExecutionState.RUNNING), List.of(), List.of(), List.of(), base)));
+        assertTrue(store.findInMemory(e.id()).isEmpty(), "so does a write that failed: its outcome is the store's to tell");
+        assertTrue(store.findInMemory(UUID.randomUUID().toString()).isEmpty());
     }
 
     @Test

@@ -118,13 +118,20 @@ public class WorkflowGrpcService implements WorkflowService {
                 .build());
     }
 
+    /** Answered where the call arrives (the event loop) when memory can; otherwise on a worker, from the store. */
     @Override
-    @Blocking
     public Uni<GetExecutionResponse> getExecution(GetExecutionRequest request) {
-        return Uni.createFrom().item(() -> GetExecutionResponse.newBuilder()
-                .setExecution(ExecutionMapper.toProto(executions.get(request.getExecutionId(), callers.current()),
-                        request.getView() != ExecutionView.EXECUTION_VIEW_BASIC))
-                .build());
+        Caller caller = callers.current();
+        boolean full = request.getView() != ExecutionView.EXECUTION_VIEW_BASIC;
+        return executions.getFromMemory(request.getExecutionId(), caller)
+                .map(execution -> Uni.createFrom().item(() -> getExecutionResponse(execution, full)))
+                .orElseGet(() -> Uni.createFrom().item(() -> getExecutionResponse(executions.get(request.getExecutionId(),
+                                caller), full))
+                        .runSubscriptionOn(io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool()));
+    }
+
+    private static GetExecutionResponse getExecutionResponse(io.innominatus.model.Execution execution, boolean full) {
+        return GetExecutionResponse.newBuilder().setExecution(ExecutionMapper.toProto(execution, full)).build();
     }
 
     @Override
