@@ -60,6 +60,8 @@ public class JdbcExecutionStore implements ExecutionStore {
      * Executions as last loaded by {@link #find}, with the row version they were loaded at. Every commit
      * bumps the version, so a read that finds the same version (one primary-key lookup, whoever wrote
      * since, in this process or another) returns the cached execution instead of loading it again.
+     * {@link #findInMemory} skips even that lookup, and so knows only of this process's writes: it answers
+     * only for an {@link #exclusive} store.
      */
     private final Map<String, Versioned> recent = Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, true) {
         @Override
@@ -75,10 +77,13 @@ public class JdbcExecutionStore implements ExecutionStore {
     private record Versioned(long version, Execution execution, boolean current) {}
 
     /**
-     * Bumped, for a stripe of execution ids, by every write of one of them (under the lock of {@link #recent}): a
-     * load that a write overtook is not trusted as current.
+     * Per stripe of execution ids, under the lock of {@link #recent}: writes under way, and writes finished. A load
+     * is trusted as current only if no write of its stripe was under way when it was cached and none finished since
+     * it began; a write removes the cached execution both when it starts and when it ends, so from the moment its
+     * commit can be seen (by another read of the store) until it returns, memory answers for nothing in its stripe.
      */
-    private final long[] writeStamps = new long[256];
+    private final int[] writesUnderWay = new int[256];
+    private final long[] writesFinished = new long[256];
 
     public JdbcExecutionStore(DataSource dataSource) {
         this.transactions = new JdbcTransactions(dataSource, "execution store");
@@ -113,23 +118,33 @@ public class JdbcExecutionStore implements ExecutionStore {
         return executionId.hashCode() & 255;
     }
 
-    /** After every write of an execution, committed or not: memory no longer answers for it. */
-    private void written(String executionId) {
+    /** Before every write of an execution. */
+    private void writing(String executionId) {
         synchronized (recent) {
-            writeStamps[stripe(executionId)]++;
+            writesUnderWay[stripe(executionId)]++;
             recent.remove(executionId);
         }
     }
 
-    private long writeStamp(String executionId) {
+    /** After every write of an execution, committed or not. */
+    private void written(String executionId) {
         synchronized (recent) {
-            return writeStamps[stripe(executionId)];
+            writesUnderWay[stripe(executionId)]--;
+            writesFinished[stripe(executionId)]++;
+            recent.remove(executionId);
+        }
+    }
+
+    private long writesFinished(String executionId) {
+        synchronized (recent) {
+            return writesFinished[stripe(executionId)];
         }
     }
 
     @Override
     public Created create(NewExecution request) {
         Execution e = request.execution();
+        writing(e.id());
         try {
             return createOnce(request, e);
         } finally {
@@ -259,6 +274,7 @@ public class JdbcExecutionStore implements ExecutionStore {
 
     @Override
     public long commit(Transition t) {
+        writing(t.executionId());
         try {
             return commitOnce(t);
         } finally {
@@ -486,7 +502,7 @@ public class JdbcExecutionStore implements ExecutionStore {
 
     @Override
     public Optional<Execution> find(String executionId) {
-        long stamp = writeStamp(executionId);
+        long finished = writesFinished(executionId);
         return read(c -> {
             Versioned cached = recent.get(executionId);
             long version;
@@ -510,8 +526,9 @@ public class JdbcExecutionStore implements ExecutionStore {
                 return Optional.empty();
             }
             synchronized (recent) {
+                int stripe = stripe(executionId);
                 recent.put(executionId, new Versioned(version, found.get(0),
-                        exclusive() && writeStamps[stripe(executionId)] == stamp));
+                        exclusive() && writesUnderWay[stripe] == 0 && writesFinished[stripe] == finished));
             }
             return Optional.of(found.get(0));
         });

@@ -67,7 +67,10 @@ final class StoreSchema {
 
     private static boolean isCurrent(Connection connection) throws SQLException, IOException {
         // A new database has no history table; asking for it would put an error in the server's log.
-        try (ResultSet tables = connection.getMetaData().getTables(null, null, "flyway_schema_history", null)) {
+        var metadata = connection.getMetaData();
+        String escape = metadata.getSearchStringEscape();
+        String table = escape == null ? "flyway_schema_history" : "flyway_schema_history".replace("_", escape + "_");
+        try (ResultSet tables = metadata.getTables(null, connection.getSchema(), table, null)) {
             if (!tables.next()) {
                 return false;
             }
