@@ -172,7 +172,7 @@ public class ExecutionService {
      * Never blocks, so that a read can be answered where it arrives.
      */
     public Optional<Execution> getFromMemory(String executionId, Caller caller) {
-        if (executionId == null || !EXECUTION_ID.matcher(executionId).matches() || !authorization.readsEveryExecution(caller)) {
+        if (!isExecutionId(executionId) || !authorization.readsEveryExecution(caller)) {
             return Optional.empty();
         }
         return store.findInMemory(executionId);
@@ -275,11 +275,15 @@ public class ExecutionService {
         }
     }
 
+    private static boolean isExecutionId(String executionId) {
+        return executionId != null && EXECUTION_ID.matcher(executionId).matches();
+    }
+
     private static void checkExecutionId(String executionId) {
         if (executionId == null || executionId.isBlank()) {
             throw DomainException.InvalidInput.field("execution_id", "required");
         }
-        if (!EXECUTION_ID.matcher(executionId).matches()) {
+        if (!isExecutionId(executionId)) {
             throw DomainException.InvalidInput.field("execution_id", "'" + executionId + "' is not an execution id (a UUID)");
         }
     }
